@@ -1,0 +1,124 @@
+"""The fold rules: how each event type changes the state. Each rule is written once, here.
+
+`apply(state, event)` is pure domain logic (no I/O). It trusts that the timeline was
+validated (`events.references`): targets exist, come earlier and are not retracted.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from domain.state import Cell, ClaimState, PledgeState, State
+from events.catalogue import (
+    Acceptance,
+    Claim,
+    Event,
+    Pledge,
+    Proposal,
+    Rejection,
+    Report,
+    Retraction,
+)
+
+StanceKind = Literal["proposal", "acceptance", "rejection"]
+#: One entry of a cell's history: (event id, kind, option, conditions or None).
+Stance = tuple[str, StanceKind, str, tuple[str, ...] | None]
+
+
+def apply(state: State, event: Event) -> None:
+    """Fold one event into `state` (in place) and advance the step."""
+    if isinstance(event, Proposal | Acceptance):
+        conditions = tuple(event.conditions) if event.conditions is not None else None
+        _take_stance(state, event.party, event.issue, (event.id, event.type, event.option,
+                                                       conditions))
+        state.stances[event.id] = (event.party, event.issue, event.option)
+    elif isinstance(event, Rejection):
+        _reject(state, event)
+    elif isinstance(event, Claim):
+        state.claims[event.id] = ClaimState(event.party, event.about, event.issue, event.option)
+        cell = state.cell(event.about, event.issue)
+        cell.claims.append(event.id)
+        cell.events.append(event.id)
+    elif isinstance(event, Pledge):
+        state.pledges[event.pledge] = PledgeState(event.party, event.commitment, event.issue,
+                                                  event.id)
+        state.pledge_events[event.id] = event.pledge
+    elif isinstance(event, Report):
+        state.pledges[event.pledge].evidence.append((event.id, event.finding))
+    elif isinstance(event, Retraction):
+        _retract(state, event)
+    state.step += 1
+    state.last_event = event.id
+    state.last_at = event.at
+
+
+def _take_stance(state: State, party: str, issue: str, stance: Stance) -> None:
+    cell = state.cell(party, issue)
+    cell.history.append(stance)
+    _stance_rule(cell, stance)
+    if not cell.events or cell.events[-1] != stance[0]:
+        cell.events.append(stance[0])
+
+
+def _stance_rule(cell: Cell, stance: Stance) -> None:
+    """The DESIGN.md table for proposal, acceptance and rejection of an option."""
+    _, kind, option, conditions = stance
+    if kind == "rejection":
+        cell.rejects.add(option)
+        cell.accepts.discard(option)
+        if cell.option == option:
+            cell.option = None
+        return
+    cell.accepts.add(option)
+    cell.rejects.discard(option)
+    if kind == "proposal" or cell.option is None:
+        cell.option = option
+    if conditions is not None:
+        cell.conditions = list(conditions)
+
+
+def _reject(state: State, event: Rejection) -> None:
+    if event.target is None:
+        assert event.issue is not None and event.option is not None
+        _take_stance(state, event.party, event.issue, (event.id, "rejection", event.option, None))
+        return
+    for target in event.target:
+        claim = state.claims.get(target)
+        if claim is not None:  # a rebuttal: the claim is marked, the party's options stay
+            claim.rebuttals.append(event.id)
+            cell = state.cell(claim.about, claim.issue)
+            if not cell.events or cell.events[-1] != event.id:
+                cell.events.append(event.id)
+        else:
+            _, issue, option = state.stances[target]
+            _take_stance(state, event.party, issue, (event.id, "rejection", option, None))
+
+
+def _retract(state: State, event: Retraction) -> None:
+    """From here on, the state is as if the target had never happened."""
+    target = event.target
+    if target in state.stances:
+        party, issue, _ = state.stances.pop(target)
+        cell = state.cell(party, issue)
+        cell.history = [s for s in cell.history if s[0] != target]
+        refold(cell)
+        cell.events.remove(target)
+        cell.events.append(event.id)
+    elif target in state.claims:
+        claim = state.claims.pop(target)
+        cell = state.cell(claim.about, claim.issue)
+        cell.claims.remove(target)
+        gone = {target, *claim.rebuttals}
+        cell.events = [e for e in cell.events if e not in gone]
+    elif target in state.pledge_events:
+        del state.pledges[state.pledge_events.pop(target)]
+
+
+def refold(cell: Cell) -> None:
+    """Recompute a cell's stance from its remaining history."""
+    cell.option = None
+    cell.accepts = set()
+    cell.rejects = set()
+    cell.conditions = []
+    for stance in cell.history:
+        _stance_rule(cell, stance)

@@ -1,0 +1,116 @@
+"""The folded negotiation state, and its JSON form (the stable contract of DESIGN.md).
+
+Plain mutable dataclasses: the fold rules in `domain.fold` are the only code that changes
+them. Derived measures (contested claims, gaps, common ground, pledge status) are computed
+when the state is read, never stored, so they are right at every step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from events.scenario import Header
+
+
+@dataclass
+class Cell:
+    """One party's stance on one issue."""
+
+    option: str | None = None
+    accepts: set[str] = field(default_factory=set)
+    rejects: set[str] = field(default_factory=set)
+    conditions: list[str] = field(default_factory=list)
+    #: the party's own non-retracted stances on this issue: (event id, kind, option,
+    #: conditions), kept so that a retraction can refold the cell
+    history: list[tuple[Any, ...]] = field(default_factory=list)
+    #: ids of the (non-retracted) claims about this party on this issue
+    claims: list[str] = field(default_factory=list)
+    #: ids of the events that shaped this cell, in timeline order
+    events: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClaimState:
+    """A claim by one party about another's stance."""
+
+    by: str
+    about: str
+    issue: str
+    option: str
+    rebuttals: list[str] = field(default_factory=list)
+
+    @property
+    def rebutted(self) -> bool:
+        """True once the party the claim is about has rebutted it."""
+        return bool(self.rebuttals)
+
+
+@dataclass
+class PledgeState:
+    """A commitment and the evidence on it."""
+
+    party: str
+    commitment: str
+    issue: str | None
+    event: str
+    #: (report event id, finding) in timeline order
+    evidence: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def supports(self) -> list[str]:
+        """Ids of the reports that support the pledge being kept."""
+        return [r for r, finding in self.evidence if finding == "supports"]
+
+    @property
+    def contradicts(self) -> list[str]:
+        """Ids of the reports that contradict it."""
+        return [r for r, finding in self.evidence if finding == "contradicts"]
+
+    @property
+    def status(self) -> str:
+        """open (no evidence), honoured, violated, or disputed (evidence both ways)."""
+        if self.supports and self.contradicts:
+            return "disputed"
+        if self.supports:
+            return "honoured"
+        if self.contradicts:
+            return "violated"
+        return "open"
+
+
+@dataclass
+class State:
+    """Everything the fold knows after some steps of a timeline."""
+
+    header: Header
+    cells: dict[tuple[str, str], Cell]
+    claims: dict[str, ClaimState] = field(default_factory=dict)
+    pledges: dict[str, PledgeState] = field(default_factory=dict)
+    #: pledge event id → pledge id (retractions name the event)
+    pledge_events: dict[str, str] = field(default_factory=dict)
+    #: proposal/acceptance event id → (party, issue, option), for targets and retractions
+    stances: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    step: int = 0
+    last_event: str | None = None
+    last_at: str | None = None
+
+    @classmethod
+    def empty(cls, header: Header) -> State:
+        """The state before the first event: every party × issue cell unknown."""
+        cells = {(p.id, i.id): Cell() for p in header.parties for i in header.issues}
+        return cls(header=header, cells=cells)
+
+    def cell(self, party: str, issue: str) -> Cell:
+        """The cell of `party` on `issue`."""
+        return self.cells[(party, issue)]
+
+    def is_contested(self, claim: ClaimState) -> bool:
+        """A claim is contested while its subject advocates another option, has rejected
+        the claimed one, or has rebutted the claim."""
+        subject = self.cell(claim.about, claim.issue)
+        return (
+            claim.rebutted
+            or claim.option in subject.rejects
+            or (subject.option is not None and subject.option != claim.option)
+        )
