@@ -1,0 +1,102 @@
+"""The Negotiation aggregate: a timeline recorded as eventsourcing events.
+
+Its state is the fold state of `domain.fold`; the only way to change it is to record an
+event. Aggregate version v holds the state after step v - 1 (version 1 is `Started`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, NAMESPACE_URL, uuid5
+
+from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
+from pydantic import BaseModel, ConfigDict
+
+from domain import fold
+from domain.state import State
+from events.catalogue import Event as Statement
+from events.scenario import Header
+
+
+def negotiation_id(name: str) -> UUID:
+    """The aggregate id of the timeline called `name` (a negotiation or overlay id)."""
+    return uuid5(NAMESPACE_URL, f"accord:timeline:{name}")
+
+
+class DomainEvent(BaseModel):
+    """Base of the aggregate's stored events (immutable pydantic models)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+
+
+class Negotiation(BaseAggregate[UUID]):
+    """A negotiation timeline (or a what-if branch of one), event by event."""
+
+    class Event(DomainEvent, CanMutateAggregate[UUID]):
+        """An event of this aggregate."""
+
+    class Started(Event, CanInitAggregate[UUID]):
+        """The timeline is opened: its parties, issues, sources; for a branch, where it forks."""
+
+        originator_topic: str
+        name: str
+        title: str
+        header: Header
+        base: str | None = None
+        fork_step: int | None = None
+
+        def apply(self, aggregate: Any) -> None:
+            """Open the fold with every cell unknown."""
+            aggregate.name = self.name
+            aggregate.title = self.title
+            aggregate.header = self.header
+            aggregate.base = self.base
+            aggregate.fork_step = self.fork_step
+            aggregate.state = State.empty(self.header)
+
+    class Recorded(Event):
+        """One reported statement joins the timeline."""
+
+        statement: Statement
+
+        def apply(self, aggregate: Any) -> None:
+            """Fold the statement into the state."""
+            fold.apply(aggregate.state, self.statement)
+
+    if TYPE_CHECKING:  # set by Started.apply; not dataclass fields of the aggregate
+        name: str
+        title: str
+        header: Header
+        base: str | None
+        fork_step: int | None
+        state: State
+
+    @classmethod
+    def start(
+        cls, name: str, title: str, header: Header, base: str | None = None,
+        fork_step: int | None = None,
+    ) -> Negotiation:
+        """Open a new timeline called `name`."""
+        return cls._create(
+            cls.Started,
+            id=negotiation_id(name),
+            name=name,
+            title=title,
+            header=Header.model_validate(header.model_dump(include=set(Header.model_fields))),
+            base=base,
+            fork_step=fork_step,
+        )
+
+    def record(self, statement: Statement) -> None:
+        """Append one statement to the timeline."""
+        self.trigger_event(self.Recorded, statement=statement)
+
+    @property
+    def steps(self) -> int:
+        """How many statements this aggregate has recorded."""
+        return self.version - 1

@@ -1,0 +1,126 @@
+"""The application service: record timelines into a store and read their state at any step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.utils import get_topic
+
+from domain.aggregate import Negotiation, negotiation_id
+from domain.persistence import OrjsonTranscoder, PydanticMapper
+from domain.state_json import state_json
+from events.catalogue import Event as Statement
+from events.scenario import Header
+from events.timeline import Timeline
+
+
+class StoreConflict(Exception):
+    """The store holds a history that the given timeline contradicts; nothing was written."""
+
+
+class StepOutOfRange(ValueError):
+    """A step or event id that the timeline does not have."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What `record` did: how many statements were already stored and how many it appended."""
+
+    name: str
+    already: int
+    appended: int
+
+    @property
+    def total(self) -> int:
+        """Statements stored now."""
+        return self.already + self.appended
+
+
+class Negotiations(Application[UUID]):
+    """Timelines in an event store (in memory, SQLite or PostgreSQL).
+
+    The store is append-only: recording a timeline whose stored statements are a prefix
+    appends the rest; one that contradicts the stored history is refused.
+    """
+
+    name = "accord"
+    env: ClassVar[dict[str, str]] = {
+        "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
+        "MAPPER_TOPIC": get_topic(PydanticMapper),
+    }
+
+    def record(self, timeline: Timeline, base: str | None = None,
+               fork_step: int | None = None) -> Recorded:
+        """Store `timeline` (append-only). Raises StoreConflict if it contradicts the store."""
+        try:
+            aggregate: Negotiation = self.repository.get(negotiation_id(timeline.name))
+        except AggregateNotFoundError:
+            aggregate = Negotiation.start(timeline.name, timeline.title, timeline.header,
+                                          base=base, fork_step=fork_step)
+            stored: list[Statement] = []
+        else:
+            stored = list(self.statements(timeline.name))
+            _check_prefix(timeline, aggregate, stored)
+        for statement in timeline.events[len(stored):]:
+            aggregate.record(statement)
+        self.save(aggregate)
+        return Recorded(timeline.name, len(stored), len(timeline.events) - len(stored))
+
+    def statements(self, name: str, upto: int | None = None) -> Iterator[Statement]:
+        """The stored statements of timeline `name`, in order (the first `upto` only)."""
+        stop = None if upto is None else upto + 1
+        for event in self.events.get(negotiation_id(name), gt=1, lte=stop):
+            yield event.statement  # type: ignore[attr-defined]
+
+    def negotiation(self, name: str, step: int | None = None) -> Negotiation:
+        """The aggregate of timeline `name` after `step` statements (the end when None)."""
+        try:
+            latest: Negotiation = self.repository.get(negotiation_id(name))
+        except AggregateNotFoundError:
+            raise KeyError(name) from None
+        if step is None or step == latest.steps:
+            return latest
+        if not 0 <= step <= latest.steps:
+            raise StepOutOfRange(f"step {step} is beyond the last step ({latest.steps})")
+        return self.repository.get(negotiation_id(name), version=step + 1)  # type: ignore[no-any-return]
+
+    def state(self, name: str, step: int | None = None, at: str | None = None) -> dict[str, Any]:
+        """The JSON state of timeline `name` after `step` statements, or after event `at`."""
+        latest = self.negotiation(name)
+        if at is not None:
+            step = self.step_of(name, at)
+        aggregate = self.negotiation(name, step)
+        return state_json(aggregate.state, latest.steps)
+
+    def step_of(self, name: str, event_id: str) -> int:
+        """The step after which event `event_id` has been applied."""
+        for step, statement in enumerate(self.statements(name), start=1):
+            if statement.id == event_id:
+                return step
+        raise StepOutOfRange(f"no event {event_id!r} in timeline {name!r}")
+
+
+def _check_prefix(timeline: Timeline, aggregate: Negotiation, stored: list[Statement]) -> None:
+    header = Header.model_validate(timeline.header.model_dump(include=set(Header.model_fields)))
+    if header != aggregate.header:
+        raise StoreConflict(
+            f"{timeline.file}: the parties, issues or sources of {timeline.name!r} differ from "
+            "the stored ones; the store is append-only: record the change under a new "
+            "negotiation id or as a what-if branch"
+        )
+    if len(stored) > len(timeline.events):
+        raise StoreConflict(
+            f"{timeline.file}: the store holds {len(stored)} events of {timeline.name!r}, the "
+            f"file only {len(timeline.events)}; stored history is never rewritten"
+        )
+    for step, (old, new) in enumerate(zip(stored, timeline.events, strict=False), start=1):
+        if old != new:
+            raise StoreConflict(
+                f"{timeline.file}: step {step} differs from the stored history of "
+                f"{timeline.name!r} (stored {old.id!r}, file {new.id!r}); the store is "
+                "append-only: add a correcting event after the stored ones, or record a branch"
+            )
