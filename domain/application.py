@@ -11,6 +11,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.utils import get_topic
 
 from domain.aggregate import Negotiation, negotiation_id
+from domain.index import INDEX_ID, Entry, TimelineIndex
 from domain.persistence import OrjsonTranscoder, PydanticMapper
 from domain.state_json import state_json
 from events.catalogue import Event as Statement
@@ -62,6 +63,13 @@ class Negotiations(Application[UUID]):
             aggregate = Negotiation.start(timeline.name, timeline.title, timeline.header,
                                           base=base, fork_step=fork_step)
             stored: list[Statement] = []
+            index = self.index()
+            index.list(Entry(name=timeline.name, title=timeline.title, base=base,
+                             fork_step=fork_step))
+            for statement in timeline.events:
+                aggregate.record(statement)
+            self.save(aggregate, index)
+            return Recorded(timeline.name, 0, len(timeline.events))
         else:
             stored = list(self.statements(timeline.name))
             _check_prefix(timeline, aggregate, stored)
@@ -69,6 +77,17 @@ class Negotiations(Application[UUID]):
             aggregate.record(statement)
         self.save(aggregate)
         return Recorded(timeline.name, len(stored), len(timeline.events) - len(stored))
+
+    def index(self) -> TimelineIndex:
+        """The store's index of timelines (a new, unsaved one if the store is empty)."""
+        try:
+            return self.repository.get(INDEX_ID)  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            return TimelineIndex.open()
+
+    def timelines(self) -> list[tuple[Entry, int]]:
+        """Every timeline in the store, with its number of steps."""
+        return [(entry, self.negotiation(entry.name).steps) for entry in self.index().entries]
 
     def statements(self, name: str, upto: int | None = None) -> Iterator[Statement]:
         """The stored statements of timeline `name`, in order (the first `upto` only)."""

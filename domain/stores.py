@@ -1,15 +1,15 @@
 """Choosing the event store: in memory, an SQLite file, or PostgreSQL.
 
 `ACCORD_STORE` (or `--store`) takes `memory`, `sqlite:///path`, a plain file path, or
-`postgresql://user:password@host:port/dbname`. With none given, the library's own settings
-(PERSISTENCE_MODULE, POSTGRES_*, SQLITE_DBNAME) apply when present, else the embedded
-default: the SQLite file `accord.db` in the working directory.
+`postgresql://user:password@host:port/dbname[?schema=name]`. With none given, the
+library's own settings (PERSISTENCE_MODULE, POSTGRES_*, SQLITE_DBNAME) apply when
+present, else the embedded default: the SQLite file `accord.db` in the working directory.
 """
 
 from __future__ import annotations
 
 import os
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_SQLITE = "accord.db"
 
@@ -34,6 +34,9 @@ def store_env(url: str | None = None) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(parsed.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
         }
+        schema = parse_qs(parsed.query).get("schema")
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema[0]
         return env
     # As SQLAlchemy: sqlite:///relative.db and sqlite:////absolute/path.db
     path = url.removeprefix("sqlite:///") if parsed.scheme == "sqlite" else url

@@ -6,7 +6,7 @@ each type adds the fields its effect on the state needs (see docs/rules.md).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -31,7 +31,8 @@ def _iso_when(value: Any) -> Any:
             return datetime.fromisoformat(text).isoformat()
         except ValueError:
             raise ValueError(
-                f"expected an ISO date (2022-03-30) or datetime (2022-03-30T14:00:00), got {value!r}"
+                "expected an ISO date (2022-03-30) or datetime (2022-03-30T14:00:00), "
+                f"got {value!r}"
             ) from None
     raise ValueError(f"expected an ISO date or datetime, got {value!r}")
 
@@ -44,7 +45,7 @@ def when_key(at: str) -> datetime:
     """Sort key of a `When`: a bare date is the start of that day; naive times count as UTC."""
     moment = datetime.fromisoformat(at) if len(at) > 10 else datetime.fromisoformat(at + "T00:00")
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment
 
 

@@ -163,14 +163,13 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     """The part of a pydantic error location that names real keys in the data."""
     out: list[str | int] = []
     for part in loc:
-        if isinstance(data, dict) and isinstance(part, str) and part in data:
+        in_dict = isinstance(data, dict) and isinstance(part, str) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_dict or in_list:
             data = data[part]
             out.append(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-            out.append(part)
-        elif isinstance(data, dict) and isinstance(part, str) and part not in EVENT_TYPES and \
-                not any(c in part for c in "[(") and data is not None:
+        elif (isinstance(data, dict) and isinstance(part, str) and part not in EVENT_TYPES
+              and not any(c in part for c in "[(")):
             out.append(part)  # a missing or unknown key: name it
             data = None
     return tuple(out)

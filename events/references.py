@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from events.catalogue import Acceptance, Claim, Event, Pledge, Proposal, Rejection, Report, Retraction
+from events.catalogue import (
+    Acceptance,
+    Claim,
+    Event,
+    Pledge,
+    Proposal,
+    Rejection,
+    Report,
+    Retraction,
+)
 from events.errors import Problem
 from events.scenario import Header
 from events.timeline import Locator

@@ -152,7 +152,8 @@ class _Walker:
                         )
                     )
                     continue
-                self.doc.marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                mark = key_node.start_mark
+                self.doc.marks[child] = (mark.line + 1, mark.column + 1)
                 out[key] = self.build(value_node, child)
             return out
         if isinstance(node, yaml.SequenceNode):
