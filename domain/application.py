@@ -81,7 +81,8 @@ class Negotiations(Application[UUID]):
     def index(self) -> TimelineIndex:
         """The store's index of timelines (a new, unsaved one if the store is empty)."""
         try:
-            return self.repository.get(INDEX_ID)  # type: ignore[no-any-return]
+            index: TimelineIndex = self.repository.get(INDEX_ID)
+            return index
         except AggregateNotFoundError:
             return TimelineIndex.open()
 
@@ -105,7 +106,8 @@ class Negotiations(Application[UUID]):
             return latest
         if not 0 <= step <= latest.steps:
             raise StepOutOfRange(f"step {step} is beyond the last step ({latest.steps})")
-        return self.repository.get(negotiation_id(name), version=step + 1)  # type: ignore[no-any-return]
+        aggregate: Negotiation = self.repository.get(negotiation_id(name), version=step + 1)
+        return aggregate
 
     def state(self, name: str, step: int | None = None, at: str | None = None) -> dict[str, Any]:
         """The JSON state of timeline `name` after `step` statements, or after event `at`."""

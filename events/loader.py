@@ -183,7 +183,7 @@ def _allowed(doc: YamlDoc, path: tuple[str | int, ...]) -> list[str] | None:
         return list(model.model_fields)
     if len(path) == 2 and path[0] in _EVENT_LISTS and isinstance(path[1], int):
         item = _get(doc.data, path)
-        kind = EVENT_TYPES.get(item.get("type")) if isinstance(item, dict) else None
+        kind = EVENT_TYPES.get(str(item.get("type"))) if isinstance(item, dict) else None
         return list(kind.model_fields) if kind else None
     for model_shape, model in _MODEL_AT:
         if shape == model_shape:
