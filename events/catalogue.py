@@ -18,17 +18,17 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=200)]
 
 
 def _iso_when(value: Any) -> Any:
-    """Normalise a YAML date/datetime (or an ISO string) to its ISO text."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
+    """Check an ISO date or datetime; keep it as the text written (dates become text)."""
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, str):
         text = value.strip()
         try:
             if len(text) == 10:
-                return date.fromisoformat(text).isoformat()
-            return datetime.fromisoformat(text).isoformat()
+                date.fromisoformat(text)
+            else:
+                datetime.fromisoformat(text)
+            return text
         except ValueError:
             raise ValueError(
                 "expected an ISO date (2022-03-30) or datetime (2022-03-30T14:00:00), "

@@ -12,7 +12,20 @@ Reliability = Literal["A", "B", "C", "D", "E", "F"]
 RELIABILITY_ORDER = "ABCDEF"
 
 
-class Speaker(Strict):
+class Named(Strict):
+    """A model whose human-readable name defaults to its id."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        for key in ("name", "title", "label"):
+            if key in cls.model_fields and isinstance(data, dict) and key not in data \
+                    and isinstance(data.get("id"), str):
+                data = {**data, key: data["id"]}
+        return data
+
+
+class Speaker(Named):
     """Someone who speaks for a party."""
 
     id: Id
@@ -20,7 +33,7 @@ class Speaker(Strict):
     role: str | None = None
 
 
-class Party(Strict):
+class Party(Named):
     """An actor with standing in the talks or around them."""
 
     id: Id
@@ -29,14 +42,14 @@ class Party(Strict):
     note: str | None = None
 
 
-class Option(Strict):
+class Option(Named):
     """One labelled point on an issue's axis."""
 
     id: Id
     label: str
 
 
-class Issue(Strict):
+class Issue(Named):
     """A question on the table, with its options ordered from one pole to the other."""
 
     id: Id
@@ -59,7 +72,7 @@ class Source(Strict):
     title: str | None = None
     date: When | None = None
     url: str | None = None
-    reliability: Reliability
+    reliability: Reliability = "F"  # F: reliability cannot be judged
     text: str | None = None
     note: str | None = None
 

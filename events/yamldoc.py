@@ -158,6 +158,8 @@ class _Walker:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # keep dates as written; the models parse and validate them
         try:
             return self.loader.construct_object(node)
         except (ValueError, yaml.YAMLError):
