@@ -108,7 +108,9 @@ def _retract(state: State, event: Retraction) -> None:
         claim = state.claims.pop(target)
         cell = state.cell(claim.about, claim.issue)
         cell.claims.remove(target)
-        gone = {target, *claim.rebuttals}
+        # a rebuttal that also rejected an option of this cell still shaped it
+        kept = {stance[0] for stance in cell.history}
+        gone = {target, *claim.rebuttals} - kept
         cell.events = [e for e in cell.events if e not in gone]
     elif target in state.pledge_events:
         del state.pledges[state.pledge_events.pop(target)]

@@ -59,10 +59,19 @@ def load_timeline(path: Path | str, display: str | None = None) -> Timeline:
 
 def scenario_timeline(scenario: Scenario, doc: YamlDoc, path: Path) -> Timeline:
     """Check a parsed scenario's references and quotes; return its timeline."""
-    locate = event_locator(doc, {e.id: ("events", i) for i, e in enumerate(scenario.events)})
+    where: dict[str, tuple[str | int, ...]] = {}
+    problems: list[Problem] = []
+    firsts: list[Event] = []
+    for i, e in enumerate(scenario.events):  # in file order, so each one is located right
+        if e.id in where:
+            problems.append(doc.problem(("events", i, "id"), f"duplicate event id {e.id!r}"))
+        else:
+            where[e.id] = ("events", i)
+            firsts.append(e)
+    locate = event_locator(doc, where)
     events = in_timeline_order(scenario.events)
-    problems = check_header(scenario, locate)
-    problems += check_events(scenario, events, locate)
+    problems += check_header(scenario, locate)
+    problems += check_events(scenario, in_timeline_order(firsts), locate)
     problems += check_quotes(scenario, doc, path, scenario.events, locate)
     problems += check_expectations(scenario.expect, {e.id for e in events}, len(events), doc)
     if problems:

@@ -66,7 +66,9 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
     out: list[Problem] = []
     parties = {p.id: p for p in header.parties}
     speaker_party = {s.id: p.id for p in header.parties for s in p.speakers}
-    issues = {i.id: {o.id for o in i.options} for i in header.issues}
+    issues: dict[str, set[str]] = {}
+    for issue in header.issues:  # the first of duplicate ids wins, as it is reported so
+        issues.setdefault(issue.id, {o.id for o in issue.options})
     sources = {s.id for s in header.sources}
     earlier: dict[str, Event] = {}
     later_ids = {e.id for e in events}
