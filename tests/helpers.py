@@ -124,10 +124,12 @@ def write(directory: Path, data: dict[str, Any] | str, name: str = "talks.yaml")
 
 
 def line_of(text: str, needle: str, nth: int = 1) -> int:
-    """The 1-based line of the `nth` occurrence of `needle` in `text`."""
+    """The 1-based line of the `nth` line that is `needle` (stripped), or that starts with it
+    when `needle` ends with a space."""
     seen = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
+        content = line.strip()
+        if content == needle or (needle.endswith(" ") and content.startswith(needle)):
             seen += 1
             if seen == nth:
                 return number
