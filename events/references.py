@@ -127,7 +127,11 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
             check_issue_option(event, event.issue, event.option)
         elif isinstance(event, Rejection):
             check_issue_option(event, event.issue, event.option)
-            for target in event.target or []:
+            targets = event.target or []
+            for n, target in enumerate(targets):
+                if target in targets[:n]:
+                    err(event, "target", f"target {target!r} is listed twice")
+                    continue
                 found = target_of(event, "target", target)
                 if found is None:
                     continue

@@ -413,3 +413,9 @@ def test_several_shape_errors_are_all_reported(tmp_path: Path) -> None:
 def test_a_valid_file_loads_whole(tmp_path: Path) -> None:
     path = write(tmp_path, scenario([proposal("p", "russia", "crimea", "russian")]))
     assert load(tmp_path, path.read_text()).steps == 1
+
+
+def test_a_target_listed_twice(tmp_path: Path) -> None:
+    assert_one(tmp_path, scenario([claim("c", "russia", "ukraine", "crimea", "russian"),
+                                   rejection("r", "ukraine", target=["c", "c"])]),
+               "target:", "events[1] (r).target", "target 'c' is listed twice")
