@@ -38,7 +38,6 @@ def _gap(value: float | None) -> str:
 def state_tables(state: dict[str, Any], timeline: Timeline) -> Group:
     """Positions (parties × issues), gaps, claims and pledges, as Rich tables."""
     header = timeline.header
-    labels = {i.id: {o.id: o.label for o in i.options} for i in header.issues}
     where = f"step {state['step']}/{state['steps']}"
     if state["event"]:
         where += f" — after {state['event']} ({state['at']})"
@@ -50,7 +49,7 @@ def state_tables(state: dict[str, Any], timeline: Timeline) -> Group:
         cells = []
         for issue in header.issues:
             cell = state["positions"][party.id][issue.id]
-            text = Text(labels[issue.id].get(cell["option"], "?") if cell["option"] else "—")
+            text = Text(cell["option"] or "—")  # ids: labels are too long for a grid
             if cell["rejects"]:
                 text.append("\nrejects: " + ", ".join(cell["rejects"]), style="red")
             if cell["claims"]:
