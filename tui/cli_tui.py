@@ -1,9 +1,23 @@
-"""The `accord` command(s) for tui (registered on the main Typer app)."""
+"""`accord tui FILE [OVERLAY…]`: open the terminal UI."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app` (filled in by the tui work)."""
+    """Add the `tui` command to `app`."""
+
+    @app.command()
+    def tui(
+        file: Annotated[Path, typer.Argument(help="A scenario or overlay file (YAML).")],
+        overlays: Annotated[list[Path] | None, typer.Argument(
+            help="Overlay files to switch to and compare against.")] = None,
+    ) -> None:
+        """The terminal UI: step through the negotiation, ask what-ifs, compare them."""
+        from tui.app import AccordApp
+
+        AccordApp(file, overlays or []).run()

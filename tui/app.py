@@ -1,0 +1,575 @@
+"""The accord terminal UI: step through a negotiation, ask what-ifs, compare them.
+
+The app owns the timeline being viewed, the cursor and the live what-if; the panels in
+`tui.components` only render what they are given, and the slow work (loading files,
+the gap over the whole timeline) runs in thread workers that post `tui.messages`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, LoadingIndicator
+from textual.worker import get_current_worker
+
+from domain.measures import overall_gap
+from domain.replay import Replay
+from events.catalogue import Event
+from events.errors import InputError
+from events.loader import load_timeline
+from events.timeline import Timeline
+from tui.commands import AccordCommands
+from tui.components.claims import ClaimsPledges
+from tui.components.detail import EventDetail
+from tui.components.gap import GapPanel
+from tui.components.matrix import PositionsMatrix
+from tui.components.timeline import TimelineView
+from tui.keys import KeymapError, keymap_path, load_keymap
+from tui.messages import GapSeries, LoadFailed, RowChosen, TimelinesLoaded
+from tui.screens.cell import CellEventsScreen
+from tui.screens.compare import CompareScreen
+from tui.screens.edit import EventForm
+from tui.screens.error import ErrorScreen
+from tui.screens.filter import FilterScreen, RowFilter, passes
+from tui.screens.help import HelpScreen
+from tui.screens.prompts import LetterPrompt, TextPrompt
+from tui.statediff import changed_paths
+from tui.whatif import LiveOverlay, event_yaml, replay_step
+
+#: Points of the gap sparkline (sampled evenly over the timeline).
+GAP_SAMPLES = 240
+
+
+class AccordApp(App[None]):
+    """`accord tui FILE [OVERLAY…]`."""
+
+    CSS_PATH = "accord.tcss"
+    TITLE = "accord"
+    COMMANDS = App.COMMANDS | {AccordCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (160, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "step(1)", "Step", id="step_next"),
+        Binding("k,up", "step(-1)", "Back", id="step_prev"),
+        Binding("g,home", "first", "First", id="first", show=False),
+        Binding("G,end", "last", "Last", id="last", show=False),
+        Binding("right_square_bracket", "day(1)", "Next day", id="day_next", show=False),
+        Binding("left_square_bracket", "day(-1)", "Previous day", id="day_prev", show=False),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("n", "match(1)", "Next match", id="match_next", show=False),
+        Binding("N", "match(-1)", "Previous match", id="match_prev", show=False),
+        Binding("f", "filter", "Filter", id="filter"),
+        Binding("m", "mark", "Set mark", id="mark", show=False),
+        Binding("apostrophe", "jump_mark", "Go to mark", id="jump_mark", show=False),
+        Binding("x", "toggle_event", "Drop", id="toggle_event"),
+        Binding("e", "edit_event", "Edit", id="edit_event"),
+        Binding("a", "add_event", "Add", id="add_event"),
+        Binding("w", "write_overlay", "Save what-if", id="write_overlay"),
+        Binding("c", "compare", "Compare", id="compare"),
+        Binding("v", "cell_detail", "Cell detail", id="cell_detail", show=False),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+    #: Keys that are not single bindings, for the help screen.
+    HELP_EXTRA: ClassVar[list[tuple[str, str]]] = [
+        ("m <letter>", "set a mark on the current event"),
+        ("' <letter>", "jump to a mark"),
+        ("enter", "on a matrix cell: every event that shaped it, with quotes"),
+        ("tab", "move focus between the timeline and the matrix"),
+        ("ctrl+p", "command palette: jump to event, switch overlay, panels, export"),
+    ]
+
+    def __init__(self, file: Path | str, overlays: Sequence[Path | str] = (),
+                 keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.file = Path(file)
+        self.overlay_files = [Path(p) for p in overlays]
+        self.user_keymap = keymap
+        self.base: Timeline | None = None
+        self.overlays: list[Timeline] = []
+        self.live: LiveOverlay | None = None
+        self.rows: Sequence[Event] = ()
+        self.dropped_rows: list[int] = []
+        self.replay: Replay | None = None
+        self.cursor = -1
+        self.row_filter = RowFilter()
+        self.query_text = ""
+        self.marks: dict[str, str] = {}
+        self.gap_generation = 0
+        self._cache: dict[int, dict[str, Any]] = {}
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield LoadingIndicator(id="loading")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield TimelineView(id="timeline")
+                yield GapPanel(id="gap")
+            with Vertical(id="right"):
+                yield PositionsMatrix(id="matrix")
+                with Horizontal(id="lower"):
+                    yield EventDetail(id="detail")
+                    yield ClaimsPledges(id="claims")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#body").display = False
+        self.apply_keymap()
+        self.load_files()
+
+    def apply_keymap(self) -> None:
+        """Apply the keymap given, or the user's keymap file (a bad file is reported)."""
+        keymap = self.user_keymap
+        if keymap is None:
+            ids = [b.id for b in self.BINDINGS if isinstance(b, Binding) and b.id]
+            try:
+                keymap = load_keymap(keymap_path(), ids)
+            except KeymapError as exc:
+                self.notify(str(exc), title="keymap ignored", severity="error", timeout=10)
+                keymap = {}
+        if keymap:
+            self.set_keymap(keymap)
+
+    # --- loading ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_files(self) -> None:
+        """Load the file and overlays off the UI thread."""
+        try:
+            base = load_timeline(self.file)
+            overlays = [load_timeline(p) for p in self.overlay_files]
+        except InputError as exc:
+            self.post_message(LoadFailed(exc.problems))
+            return
+        self.post_message(TimelinesLoaded(base, overlays))
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#loading").display = False
+        self.push_screen(ErrorScreen(message.problems))
+
+    def on_timelines_loaded(self, message: TimelinesLoaded) -> None:
+        self.base, self.overlays = message.base, message.overlays
+        self.query_one("#loading").display = False
+        self.query_one("#body").display = True
+        self.title = message.base.title
+        self.use_timeline(message.base)
+        self.query_one(TimelineView).focus()
+
+    def use_timeline(self, timeline: Timeline) -> None:
+        """View `timeline` (the base or an overlay), with a fresh live what-if on it."""
+        self.live = LiveOverlay(timeline)
+        self.cursor = -1
+        self.rebuild()
+
+    def rebuild(self, keep: str | None = None) -> None:
+        """Recompute rows and the replay after the live what-if changed; keep the cursor on
+        event `keep` when given."""
+        assert self.live is not None
+        self.rows = self.live.rows()
+        dropped = self.live.dropped
+        self.dropped_rows = [i for i, e in enumerate(self.rows) if e.id in dropped] \
+            if dropped else []
+        self.replay = Replay(self.live.timeline(self.rows))
+        self._cache.clear()
+        if keep is not None and (row := self.row_of(keep)) >= 0:
+            self.cursor = row
+        self.cursor = min(self.cursor, len(self.rows) - 1)
+        view = self.query_one(TimelineView)
+        view.dropped = set(dropped)
+        view.added = {e.id for e in self.live.added}
+        view.replaced = {e.id for e in self.live.replaced.values()}
+        view.show(self.rows, self.cursor)
+        self.refresh_marks()
+        self.gap_generation += 1
+        self.compute_gaps(self.replay.timeline, self.gap_generation)
+        self.refresh_view()
+
+    def row_of(self, event_id: str) -> int:
+        """The row of an event (-1 when absent)."""
+        for i, event in enumerate(self.rows):
+            if event.id == event_id:
+                return i
+        return -1
+
+    # --- the state at the cursor --------------------------------------------------------
+
+    @property
+    def step(self) -> int:
+        """The replay step the cursor stands on."""
+        return replay_step(self.cursor, self.dropped_rows)
+
+    @property
+    def current_event(self) -> Event | None:
+        """The event under the cursor (None before the first)."""
+        return self.rows[self.cursor] if self.cursor >= 0 else None
+
+    def state_json(self, step: int) -> dict[str, Any]:
+        """The JSON state after `step` (the last few are cached)."""
+        assert self.replay is not None
+        if step not in self._cache:
+            if len(self._cache) > 3:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[step] = self.replay.json(step)
+        return self._cache[step]
+
+    def refresh_view(self) -> None:
+        """Render every panel for the cursor."""
+        if self.replay is None or self.live is None:
+            return
+        step, event = self.step, self.current_event
+        dropped = event is not None and event.id in self.live.dropped
+        changes: list[str] = []
+        if event is not None and not dropped and step > 0:
+            before = self.state_json(step - 1)
+            changes = changed_paths(before, self.state_json(step))
+        state = self.state_json(step)
+        header = self.live.base.header
+        shown_event = None if dropped or event is None else event.id
+        self.query_one(TimelineView).move_to(self.cursor)
+        self.query_one(PositionsMatrix).show(header, state, shown_event)
+        status = "dropped in this what-if" if dropped else ""
+        self.query_one(EventDetail).show(header, event, changes, status)
+        self.query_one(ClaimsPledges).show(state, shown_event)
+        gap = self.query_one(GapPanel)
+        gap.set_gap(state["gap"])
+        gap.mark(step / max(self.replay.steps, 1))
+        self.sub_title = self.status_line(step, event)
+
+    def status_line(self, step: int, event: Event | None) -> str:
+        """Step N/M, the current event's date, the what-if and the filter."""
+        assert self.replay is not None and self.live is not None
+        parts = [f"Step {step}/{self.replay.steps}"]
+        if event is not None:
+            parts.append(event.at[:16].replace("T", " "))
+        if self.live.base.base is not None:
+            parts.append(f"overlay {self.live.base.name}")
+        if not self.live.empty:
+            parts.append(f"what-if: {len(self.live.dropped)} dropped, "
+                         f"{len(self.live.replaced)} edited, {len(self.live.added)} added")
+        if self.row_filter.active:
+            parts.append(f"filter {self.row_filter.describe()}")
+        if self.query_text:
+            parts.append(f"/{self.query_text}")
+        return " · ".join(parts)
+
+    # --- gap over time ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="gap")
+    def compute_gaps(self, timeline: Timeline, generation: int) -> None:
+        """Sample the overall gap over the timeline with a replay of its own."""
+        worker = get_current_worker()
+        replay = Replay(timeline)
+        steps = timeline.steps
+        count = min(steps + 1, GAP_SAMPLES)
+        points = [round(k * steps / max(count - 1, 1)) for k in range(count)]
+        values: list[float] = []
+        for k, point in enumerate(points):
+            if worker.is_cancelled:
+                return
+            gap = overall_gap(replay.state(point))
+            values.append(0.0 if gap is None else gap)
+            if k and k % 60 == 0:
+                self.post_message(GapSeries(generation, list(values), False))
+        self.post_message(GapSeries(generation, values, True))
+
+    def on_gap_series(self, message: GapSeries) -> None:
+        if message.generation == self.gap_generation and self.replay is not None:
+            panel = self.query_one(GapPanel)
+            panel.set_series(message.values, message.done, self.state_json(self.step)["gap"])
+
+    # --- stepping -----------------------------------------------------------------------
+
+    def go(self, row: int) -> None:
+        """Move the cursor to `row` (clamped; -1 is before the first event)."""
+        row = max(-1, min(row, len(self.rows) - 1))
+        if row != self.cursor:
+            self.cursor = row
+            self.refresh_view()
+
+    def action_step(self, delta: int) -> None:
+        """Step forward or back."""
+        self.go(self.cursor + delta)
+
+    def action_first(self) -> None:
+        """The first event."""
+        self.go(0)
+
+    def action_last(self) -> None:
+        """The last event."""
+        self.go(len(self.rows) - 1)
+
+    def action_day(self, delta: int) -> None:
+        """The first event of the next (or previous) day."""
+        if not self.rows:
+            return
+        day = self.rows[max(self.cursor, 0)].at[:10]
+        if delta > 0:
+            for i in range(max(self.cursor, 0), len(self.rows)):
+                if self.rows[i].at[:10] > day:
+                    self.go(i)
+                    return
+            return
+        start = max(self.cursor, 0)
+        while start > 0 and self.rows[start - 1].at[:10] == day:
+            start -= 1
+        if start == 0:
+            self.go(0)
+            return
+        previous = self.rows[start - 1].at[:10]
+        while start > 0 and self.rows[start - 1].at[:10] == previous:
+            start -= 1
+        self.go(start)
+
+    def on_row_chosen(self, message: RowChosen) -> None:
+        self.go(message.row)
+
+    # --- search, filter, marks ----------------------------------------------------------
+
+    def matches(self, event: Event) -> bool:
+        """Whether an event matches the search (quote, speaker, party or id)."""
+        text = self.query_text.lower()
+        return bool(text) and (text in event.quote.lower() or text in event.id.lower()
+                               or text in (event.speaker or "").lower()
+                               or text in event.party.lower())
+
+    def action_search(self) -> None:
+        """Ask for a search text; highlight the matches and go to the next one."""
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            self.query_text = text.strip()
+            view = self.query_one(TimelineView)
+            view.matches = self.matches if self.query_text else None
+            view.refresh()
+            if self.query_text:
+                self.action_match(1, include_current=True)
+            self.refresh_view()
+
+        self.push_screen(TextPrompt("Search quotes, speakers and ids:", self.query_text), done)
+
+    def action_match(self, delta: int, include_current: bool = False) -> None:
+        """Go to the next (1) or previous (-1) row that matches the search (wrapping)."""
+        if not self.query_text or not self.rows:
+            return
+        total = len(self.rows)
+        start = self.cursor if include_current else self.cursor + delta
+        for k in range(total):
+            row = (start + delta * k) % total
+            if self.matches(self.rows[row]):
+                self.go(row)
+                return
+        self.notify(f"no event matches {self.query_text!r}", severity="warning")
+
+    def action_filter(self) -> None:
+        """Choose the filter; non-matching rows are dimmed."""
+        if self.live is None:
+            return
+
+        def done(chosen: RowFilter | None) -> None:
+            if chosen is None or self.live is None:
+                return
+            self.row_filter = chosen
+            grades = {s.id: s.reliability for s in self.live.base.header.sources}
+            view = self.query_one(TimelineView)
+            view.passes = (lambda e: passes(chosen, e, grades)) if chosen.active else None
+            view.refresh()
+            self.refresh_view()
+
+        self.push_screen(FilterScreen(self.live.base.header, self.row_filter), done)
+
+    def action_mark(self) -> None:
+        """`m<letter>`: mark the current event."""
+        def done(letter: str | None) -> None:
+            if letter and self.current_event is not None:
+                self.marks[letter] = self.current_event.id
+                self.refresh_marks()
+
+        self.push_screen(LetterPrompt("mark: press a letter"), done)
+
+    def action_jump_mark(self) -> None:
+        """`'<letter>`: go to a mark."""
+        def done(letter: str | None) -> None:
+            if letter is None:
+                return
+            if letter not in self.marks:
+                self.notify(f"no mark {letter!r}", severity="warning")
+                return
+            self.go(self.row_of(self.marks[letter]))
+
+        self.push_screen(LetterPrompt("go to mark: press a letter"), done)
+
+    def refresh_marks(self) -> None:
+        """Show the marks in the timeline's gutter."""
+        view = self.query_one(TimelineView)
+        view.marks = {row: letter for letter, event_id in self.marks.items()
+                      if (row := self.row_of(event_id)) >= 0}
+        view.refresh()
+
+    # --- the live what-if ---------------------------------------------------------------
+
+    def action_toggle_event(self) -> None:
+        """Drop the current event from the live what-if, or restore it."""
+        event = self.current_event
+        if self.live is None or event is None:
+            return
+        self.live.toggle(event.id)
+        self.rebuild(keep=event.id)
+
+    def action_edit_event(self) -> None:
+        """Edit the current event in a form, validated as a file would be."""
+        event = self.current_event
+        if self.live is not None and event is not None:
+            self.open_form(event_yaml(event), event.id)
+
+    def action_add_event(self) -> None:
+        """Add an event after the current one."""
+        if self.live is None:
+            return
+        header = self.live.base.header
+        event = self.current_event
+        issue = header.issues[0]
+        template = (f"id: new-event-{len(self.live.added) + 1}\n"
+                    f"at: {event.at if event else '2000-01-01'}\n"
+                    f"type: proposal\nparty: {header.principals[0]}\n"
+                    f"issue: {issue.id}\noption: {issue.options[0].id}\n"
+                    f"quote: \"\"\n")
+        self.open_form(template, None)
+
+    def open_form(self, text: str, original_id: str | None) -> None:
+        """Push the event form; a valid result goes into the live what-if."""
+        assert self.live is not None
+        live = self.live
+
+        def done(event: Event | None) -> None:
+            if event is not None:
+                live.put(original_id, event)
+                self.rebuild(keep=event.id)
+
+        self.push_screen(EventForm(text, live, original_id), done)
+
+    def action_write_overlay(self) -> None:
+        """Save the live what-if as an overlay file."""
+        if self.live is None or self.live.empty:
+            self.notify("nothing to save: drop (x), edit (e) or add (a) events first",
+                        severity="warning")
+            return
+        live = self.live
+        base = Path(live.base.file)
+        default = base.with_name(f"{base.stem}-whatif.yaml")
+
+        def done(name: str | None) -> None:
+            if not name:
+                return
+            path = Path(name)
+            text = live.overlay_yaml(path, f"{live.base.name}-whatif",
+                                     f"What-if on {live.base.title}")
+            try:
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                self.notify(f"cannot write {path}: {exc}", severity="error")
+                return
+            self.notify(f"saved the what-if to {path}")
+
+        self.push_screen(TextPrompt("Save the what-if as an overlay file:", str(default)), done)
+
+    # --- other screens ------------------------------------------------------------------
+
+    def comparables(self) -> list[Timeline]:
+        """Timelines the compare view can set against the base: the live what-if (when it
+        changes anything) and the overlays given on the command line."""
+        out: list[Timeline] = []
+        if self.live is not None and not self.live.empty:
+            out.append(self.live.timeline(self.rows))
+        out.extend(self.overlays)
+        return out
+
+    def action_compare(self) -> None:
+        """Base and a variant side by side, synchronised by step."""
+        if self.base is None or self.live is None:
+            return
+        variants = self.comparables()
+        if not variants:
+            self.notify("nothing to compare: give overlays on the command line or change "
+                        "events (x, e, a)", severity="warning")
+            return
+        self.push_screen(CompareScreen(self.live.base if self.live.base.base is None
+                                       else self.base, variants, self.step))
+
+    def action_help(self) -> None:
+        """The keys."""
+        rows = []
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                keys = self._keymap.get(binding.id, binding.key) if self._keymap else binding.key
+                shown = ", ".join(self.get_key_display(Binding(k.strip(), ""))
+                                  for k in keys.split(","))
+                rows.append((shown, binding.description, binding.id))
+        rows.extend((key, does, "") for key, does in self.HELP_EXTRA)
+        self.push_screen(HelpScreen(rows))
+
+    def action_cell_detail(self) -> None:
+        """Show or hide accepts, rejects and conditions in the matrix cells."""
+        matrix = self.query_one(PositionsMatrix)
+        matrix.detailed = not matrix.detailed
+        self.refresh_view()
+
+    def on_data_table_cell_selected(self, message: DataTable.CellSelected) -> None:
+        matrix = self.query_one(PositionsMatrix)
+        cell = matrix.current_cell()
+        if cell is None or self.live is None:
+            return
+        state = self.state_json(self.step)
+        self.push_screen(CellEventsScreen(self.live.base.header, self.rows, state, *cell))
+
+    def action_toggle_panel(self, panel: str) -> None:
+        """Show or hide a panel (`timeline`, `gap`, `matrix`, `detail`, `claims`)."""
+        widget = self.query_one(f"#{panel}")
+        widget.display = not widget.display
+
+    def action_switch_timeline(self, index: int) -> None:
+        """View the base (-1) or the overlay at `index`."""
+        if self.base is None:
+            return
+        self.use_timeline(self.base if index < 0 else self.overlays[index])
+
+    def action_goto_event(self, event_id: str) -> None:
+        """Jump to an event by id."""
+        row = self.row_of(event_id)
+        if row >= 0:
+            self.go(row)
+
+    # --- export -------------------------------------------------------------------------
+
+    def export_stem(self) -> str:
+        """File name stem for exports: `<timeline>-step<N>`."""
+        assert self.replay is not None
+        return f"{self.replay.timeline.name}-step{self.step}"
+
+    def action_export(self, kind: str) -> None:
+        """Export the current state as `markdown`, `json`, or an `svg` screenshot."""
+        if self.replay is None or self.live is None:
+            return
+        stem = self.export_stem()
+        state = self.state_json(self.step)
+        if kind == "svg":
+            path = Path(self.save_screenshot(f"{stem}.svg", "."))
+        elif kind == "json":
+            path = Path(f"{stem}.json")
+            path.write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n",
+                            encoding="utf-8")
+        else:
+            from tui.export import state_markdown
+
+            path = Path(f"{stem}.md")
+            path.write_text(state_markdown(state, self.live.base.header, self.replay.timeline),
+                            encoding="utf-8")
+        self.notify(f"exported {path}")

@@ -1,0 +1,44 @@
+"""The claims and pledges panel: every claim with whether it is contested or rebutted, and
+every pledge with its status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+_PLEDGE_STYLE = {"open": "cyan", "honoured": "green", "violated": "bold red",
+                 "disputed": "yellow"}
+
+
+def claims_text(state: dict[str, Any], event: str | None) -> Text:
+    """Claims then pledges, one a line; the ones the current event touched marked `•`."""
+    text = Text()
+    text.append("Claims\n", style="bold underline")
+    if not state["claims"]:
+        text.append("  none yet\n", style="dim")
+    for claim_id, c in state["claims"].items():
+        mark = "• " if event in c["events"] else "  "
+        status = ("rebutted" if c["rebutted"] else "contested") if c["contested"] else "standing"
+        style = "bold yellow" if c["contested"] else "green"
+        text.append(f"{mark}{claim_id}: {c['by']} says {c['about']} holds "
+                    f"{c['issue']}: {c['option']} ")
+        text.append(f"[{status}]\n", style=style)
+    text.append("Pledges\n", style="bold underline")
+    if not state["pledges"]:
+        text.append("  none yet\n", style="dim")
+    for pledge_id, p in state["pledges"].items():
+        mark = "• " if event in p["events"] else "  "
+        text.append(f"{mark}{pledge_id} ({p['party']}): {p['commitment']} ")
+        text.append(f"[{p['status']}]\n", style=_PLEDGE_STYLE.get(p["status"], ""))
+    text.rstrip()
+    return text
+
+
+class ClaimsPledges(Static):
+    """Shows `claims_text` for the current step."""
+
+    def show(self, state: dict[str, Any], event: str | None) -> None:
+        """Render the claims and pledges of a JSON state."""
+        self.update(claims_text(state, event))

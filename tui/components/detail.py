@@ -1,0 +1,67 @@
+"""The event detail panel: the quote, who said it, where it was reported, what it changed."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.widgets import Static
+
+from events.catalogue import Event
+from events.scenario import Header
+from tui.tables import summary
+
+
+def speaker_line(header: Header, event: Event) -> str:
+    """"Name, role (Party)" for the event's speaker, or the party's name."""
+    for party in header.parties:
+        if party.id != event.party:
+            continue
+        for speaker in party.speakers:
+            if speaker.id == event.speaker:
+                role = f", {speaker.role}" if speaker.role else ""
+                return f"{speaker.name}{role} ({party.name})"
+        return party.name
+    return event.party
+
+
+def source_line(header: Header, event: Event) -> str:
+    """Outlet, date, reliability and credibility grades (Admiralty), or "no source"."""
+    grade = f"credibility {event.credibility}" if event.credibility else "no credibility grade"
+    for source in header.sources:
+        if source.id == event.source:
+            parts = [source.outlet or source.id, source.date or ""]
+            title = f" — “{source.title}”" if source.title else ""
+            code = f"{source.reliability}{event.credibility or ''}"
+            return (f"{', '.join(p for p in parts if p)}{title}; reliability "
+                    f"{source.reliability}, {grade} ({code})")
+    return f"no source; {grade}"
+
+
+def event_detail(header: Header, event: Event | None, changes: list[str],
+                 status: str = "") -> RenderableType:
+    """The panel's content for the current event (None: before the first)."""
+    if event is None:
+        return Text("Before the first event. Press j or ↓ to step.", style="dim")
+    title = Text(f"{event.id}  ", style="bold")
+    title.append(f"{event.type} · {event.at}", style="cyan")
+    if status:
+        title.append(f"  [{status}]", style="bold red")
+    quote = Text(f"“{event.quote}”" if event.quote else "(no quote)", style="italic")
+    who = Text(f"— {speaker_line(header, event)}")
+    source = Text(source_line(header, event), style="dim")
+    what = Text(summary(event))
+    if event.note:
+        what.append(f"\nnote: {event.note}", style="dim")
+    changed = Text("changed: ", style="bold")
+    changed.append(", ".join(changes) if changes else "nothing in the state",
+                   style="green" if changes else "dim")
+    return Group(title, quote, who, source, what, changed)
+
+
+class EventDetail(Static):
+    """Shows `event_detail` for the current step."""
+
+    def show(self, header: Header, event: Event | None, changes: list[str],
+             status: str = "") -> None:
+        """Render the detail of `event`."""
+        self.update(event_detail(header, event, changes, status))

@@ -1,0 +1,49 @@
+"""The gap sparkline: the overall gap between the principals over the whole timeline, with
+the current step marked underneath."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Sparkline
+
+
+class GapPanel(Vertical):
+    """A Sparkline of sampled gaps and a caret under the current step."""
+
+    DEFAULT_CSS = """
+    GapPanel { height: 4; }
+    GapPanel Sparkline { height: 2; }
+    GapPanel #gap-caret { height: 1; color: $accent; }
+    GapPanel #gap-label { height: 1; color: $text-muted; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fraction = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Label("gap over time: computing…", id="gap-label")
+        yield Sparkline([], id="gap-spark", summary_function=max)
+        yield Label("", id="gap-caret")
+
+    def set_series(self, values: list[float], done: bool, gap: float | None) -> None:
+        """Show the sampled gaps (0 where unknown)."""
+        self.query_one(Sparkline).data = values or [0.0]
+        self.set_gap(gap, done)
+
+    def set_gap(self, gap: float | None, done: bool = True) -> None:
+        """Show the current overall gap in the label."""
+        now = "—" if gap is None else f"{gap:.2f}"
+        suffix = "" if done else " (computing…)"
+        self.query_one("#gap-label", Label).update(f"gap over time — now {now}{suffix}")
+
+    def mark(self, fraction: float) -> None:
+        """Put the caret at `fraction` (0..1) of the width."""
+        self.fraction = fraction
+        width = max(self.query_one(Sparkline).size.width, 1)
+        column = min(int(fraction * width), width - 1)
+        self.query_one("#gap-caret", Label).update(" " * column + "▲")
+
+    def on_resize(self) -> None:
+        self.mark(self.fraction)

@@ -1,0 +1,121 @@
+"""The timeline panel: one row per event, rendered virtually (only visible rows are built)
+so that a timeline of a million events scrolls as fast as one of ten."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from events.catalogue import Event
+from tui.messages import RowChosen
+from tui.tables import summary
+
+#: Tells the view whether a row passes the filter / matches the search.
+RowTest = Callable[[Event], bool]
+
+
+class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
+    """The events in timeline order; the cursor row is the current step.
+
+    Bindings are not inherited: the app's stepping keys move the cursor, and the view
+    follows it, instead of scrolling on its own.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "timeline--cursor", "timeline--dim", "timeline--match", "timeline--dropped",
+        "timeline--gutter",
+    }
+    DEFAULT_CSS = """
+    TimelineView { background: $surface; }
+    TimelineView > .timeline--cursor { background: $accent 60%; text-style: bold; }
+    TimelineView > .timeline--dim { color: $text-disabled; }
+    TimelineView > .timeline--match { background: $warning 35%; }
+    TimelineView > .timeline--dropped { color: $error; text-style: strike; }
+    TimelineView > .timeline--gutter { color: $warning; text-style: bold; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: Sequence[Event] = ()
+        self.cursor = -1
+        self.passes: RowTest | None = None
+        self.matches: RowTest | None = None
+        self.dropped: set[str] = set()
+        self.added: set[str] = set()
+        self.replaced: set[str] = set()
+        self.marks: dict[int, str] = {}
+        self._step_width = 1
+
+    def show(self, rows: Sequence[Event], cursor: int) -> None:
+        """Show these rows with the cursor on `cursor` (-1: before the first event)."""
+        self.rows = rows
+        self._step_width = len(str(len(rows)))
+        self.virtual_size = Size(self.size.width, len(rows))
+        self.move_to(cursor)
+
+    def move_to(self, cursor: int) -> None:
+        """Put the cursor on a row and scroll it into view."""
+        self.cursor = cursor
+        row = max(cursor, 0)
+        height = max(self.scrollable_content_region.height, 1)
+        if row < self.scroll_y:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= self.scroll_y + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.move_to(self.cursor)
+
+    def on_click(self, event: events.Click) -> None:
+        row = int(self.scroll_y) + event.y
+        if 0 <= row < len(self.rows):
+            self.post_message(RowChosen(row))
+
+    def row_text(self, row: int) -> Text:
+        """The text of one row: gutter, step, date, type, party, speaker, summary."""
+        event = self.rows[row]
+        if event.id in self.dropped:
+            flag = "✗"
+        elif event.id in self.added:
+            flag = "+"
+        elif event.id in self.replaced:
+            flag = "~"
+        else:
+            flag = " "
+        mark = self.marks.get(row, " ")
+        text = Text(f"{flag}{mark}", style=self.get_component_rich_style("timeline--gutter"))
+        text.append(f"{row + 1:>{self._step_width}} {event.at[:10]} {event.type:<10} "
+                    f"{event.party:<10.10} {(event.speaker or ''):<10.10} {summary(event)}")
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        row = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if row >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        text = self.row_text(row)
+        event = self.rows[row]
+        style = self.rich_style
+        if self.passes is not None and not self.passes(event):
+            style += self.get_component_rich_style("timeline--dim")
+        if event.id in self.dropped:
+            style += self.get_component_rich_style("timeline--dropped")
+        if self.matches is not None and self.matches(event):
+            style += self.get_component_rich_style("timeline--match")
+        if row == self.cursor:
+            style += self.get_component_rich_style("timeline--cursor")
+        text.stylize_before(style)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = [Segment(seg.text, seg.style) for seg in text.render(self.app.console)
+                    if seg.text != "\n"]
+        return Strip(segments).adjust_cell_length(width, style or Style())

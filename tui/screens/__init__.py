@@ -1,0 +1,1 @@
+"""Screens and modal forms pushed over the main screen."""
