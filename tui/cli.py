@@ -24,7 +24,7 @@ store_app = typer.Typer(help="Record timelines into a persistent store, list wha
                         no_args_is_help=True)
 app.add_typer(store_app, name="store")
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)  # one-line messages stay one line (grep)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario or overlay file (YAML).")]
