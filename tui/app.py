@@ -27,7 +27,7 @@ from events.loader import load_timeline
 from events.timeline import Timeline
 from tui.commands import AccordCommands
 from tui.components.claims import ClaimsPledges
-from tui.components.detail import EventDetail
+from tui.components.detail import EventDetail, changed_paths
 from tui.components.gap import GapPanel
 from tui.components.matrix import PositionsMatrix
 from tui.components.timeline import TimelineView
@@ -40,7 +40,6 @@ from tui.screens.error import ErrorScreen
 from tui.screens.filter import FilterScreen, RowFilter, passes
 from tui.screens.help import HelpScreen
 from tui.screens.prompts import LetterPrompt, TextPrompt
-from tui.statediff import changed_paths
 from tui.whatif import LiveOverlay, event_yaml, replay_step
 
 #: Points of the gap sparkline (sampled evenly over the timeline).
@@ -121,6 +120,15 @@ class AccordApp(App[None]):
                     yield ClaimsPledges(id="claims")
         yield Footer()
 
+    def on_resize(self) -> None:
+        matrix = self.query_one(PositionsMatrix)
+        width = matrix.size.width or self.size.width // 2
+        columns = len(self.live.base.header.issues) if self.live else 4
+        # party and gap columns, cell padding, and room for the `•` and `⚑n` marks
+        spare = width - 16 - 2 * (columns + 2)
+        matrix.max_label = max(8, min(40, spare // max(columns, 1) - 4))
+        self.refresh_view()
+
     def on_mount(self) -> None:
         self.query_one("#body").display = False
         self.apply_keymap()
@@ -162,6 +170,7 @@ class AccordApp(App[None]):
         self.query_one("#body").display = True
         self.title = message.base.title
         self.use_timeline(message.base)
+        self.call_after_refresh(self.on_resize)
         self.query_one(TimelineView).focus()
 
     def use_timeline(self, timeline: Timeline) -> None:
@@ -422,6 +431,12 @@ class AccordApp(App[None]):
         if self.live is None or event is None:
             return
         self.live.toggle(event.id)
+        problems = self.live.problems()
+        if problems:  # e.g. a later event targets the dropped one: refuse, say why
+            self.live.toggle(event.id)
+            self.notify("\n".join(str(p) for p in problems[:3]), title="cannot drop "
+                        f"{event.id}", severity="error", markup=False, timeout=8)
+            return
         self.rebuild(keep=event.id)
 
     def action_edit_event(self) -> None:

@@ -67,6 +67,16 @@ class LiveOverlay:
         else:
             self.dropped.add(event_id)
 
+    def problems(self) -> list[Problem]:
+        """What is wrong with the variant (e.g. a dropped event that others target)."""
+        base = self.base
+
+        def locate(event_id: str, fld: str, message: str) -> Problem:
+            return Problem(base.file, None, None, f"{event_id}.{fld}" if fld else event_id,
+                           message)
+
+        return check_events(base.header, self.timeline().events, locate)
+
     def put(self, original_id: str | None, event: Event) -> None:
         """Store an edited (original_id given) or a new event."""
         if original_id is not None and any(e.id == original_id for e in self.added):

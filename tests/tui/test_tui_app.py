@@ -38,7 +38,7 @@ async def test_opens_before_the_first_event_and_steps() -> None:
         assert matrix_cell(app, "ukraine", "neutrality") == "—"
         await pilot.press("j")
         assert app.sub_title.startswith("Step 1/10 · 2022-03-29 10:00")
-        assert matrix_cell(app, "ukraine", "neutrality") == "• Neutral with guarantees"
+        assert matrix_cell(app, "ukraine", "neutrality") == "• Neutral …"
         await pilot.press("j", "down")
         assert app.step == 3
         await pilot.press("k")
@@ -48,3 +48,147 @@ async def test_opens_before_the_first_event_and_steps() -> None:
         await pilot.press("g")
         assert app.step == 1
         assert app.query_one(TimelineView).cursor == 0
+
+
+@pytest.mark.asyncio
+async def test_day_keys_search_and_marks() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("right_square_bracket")
+        assert app.current_event is not None and app.current_event.at.startswith("2022-03-30")
+        assert app.step == 6
+        await pilot.press("right_square_bracket")
+        assert app.step == 9
+        await pilot.press("left_square_bracket")
+        assert app.step == 6
+        await pilot.press("m", "a", "G")
+        assert app.step == 10
+        await pilot.press("apostrophe", "a")
+        assert app.step == 6
+        await pilot.press("slash", *"nikolenko", "enter")
+        assert app.current_event is not None and app.current_event.id == "nikolenko-rebuts"
+        await pilot.press("n")
+        assert app.current_event.id == "shelling-report"
+        await pilot.press("n")
+        assert app.current_event.id == "nikolenko-rebuts"  # wraps
+        await pilot.press("N")
+        assert app.current_event.id == "shelling-report"
+        view = app.query_one(TimelineView)
+        assert view.matches is not None
+        assert [e.id for e in app.rows if view.matches(e)] == ["nikolenko-rebuts",
+                                                               "shelling-report"]
+        assert "2022-03-30" not in view.row_text(0).plain  # narrow rows: month-day only
+
+
+@pytest.mark.asyncio
+async def test_filter_dims_rows_but_keeps_them() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#filter-party").value = "russia"
+        await pilot.click("#apply")
+        await pilot.pause()
+        view = app.query_one(TimelineView)
+        assert view.passes is not None
+        assert [e.id for e in app.rows if view.passes(e)] == [
+            "ru-scale-down", "ru-neutral", "ru-crimea", "lavrov-claims"]
+        assert len(view.rows) == 10
+        assert "filter party=russia" in app.sub_title
+
+
+@pytest.mark.asyncio
+async def test_dropping_an_event_updates_the_matrix_and_saves_an_overlay(tmp_path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("G")
+        assert matrix_cell(app, "ukraine", "crimea") == "Deferred… ⚑1"
+        await pilot.press("k", "k", "k", "x")  # lavrov-claims: nikolenko-rebuts targets it
+        assert app.live is not None and app.live.empty
+        await pilot.press("j")  # nikolenko-rebuts
+        await pilot.press("x")
+        assert app.live is not None and app.live.dropped == {"nikolenko-rebuts"}
+        assert app.replay is not None and app.replay.steps == 9
+        await pilot.press("G")
+        assert app.state_json(app.step)["claims"]["lavrov-claims"]["rebutted"] is False
+        assert "what-if: 1 dropped" in app.sub_title
+        out = tmp_path / "whatif.yaml"
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+    from events.loader import load_timeline
+
+    overlay = load_timeline(out)
+    assert [e.id for e in overlay.events if e.id == "nikolenko-rebuts"] == []
+    assert overlay.steps == 9
+
+
+@pytest.mark.asyncio
+async def test_edit_form_reports_located_problems_then_applies() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "e")
+        await pilot.pause()
+        area = app.screen.query_one("#form-text")
+        area.text = area.text.replace("option: neutral-guaranteed", "option: moon")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        problems = str(app.screen.query_one("#form-problems").render())
+        assert "(edited event):" in problems and "unknown option 'moon'" in problems
+        area.text = area.text.replace("option: moon", "option: nato-open")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert matrix_cell(app, "ukraine", "neutrality") == "• NATO pat…"
+        assert app.live is not None and set(app.live.replaced) == {"ua-neutral"}
+
+
+@pytest.mark.asyncio
+async def test_compare_marks_the_divergence_and_differing_cells() -> None:
+    app = make_app("no-rebuttal.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.divergence == 8
+        await pilot.press("d")
+        status = str(screen.query_one("#compare-status").render())
+        assert "Step 8/10 · diverges at step 8" in status
+        assert "1 cell(s) differ" in status
+
+
+@pytest.mark.asyncio
+async def test_enter_on_a_cell_lists_its_events_with_quotes() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("G", "tab")
+        matrix = app.query_one(PositionsMatrix)
+        matrix.move_cursor(row=1, column=2)  # ukraine × crimea
+        await pilot.press("enter")
+        await pilot.pause()
+        text = str(app.screen.query_one("#cell-events").content)
+        assert "ukraine × crimea" in text
+        assert "“Crimea to be discussed over 15 years”" in text
+        assert "“Lavrov demonstrates misunderstanding of the negotiation process”" in text
+
+
+@pytest.mark.asyncio
+async def test_a_bad_file_opens_the_error_screen() -> None:
+    app = AccordApp(FIXTURES / "broken.yaml", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        from tui.screens.error import ErrorScreen
+
+        assert isinstance(app.screen, ErrorScreen)
+        messages = [p.message for p in app.screen.problems]
+        assert any("unknown key" in m for m in messages)
+        await pilot.press("q")

@@ -19,7 +19,8 @@ def stance_colour(position: float) -> str:
 
 
 def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
-              event: str | None, detailed: bool, differs: bool = False) -> Text:
+              event: str | None, detailed: bool, differs: bool = False,
+              max_label: int = 24) -> Text:
     """One cell: the option label coloured by stance; `•` when the current event shaped it,
     `⚑` when a claim about it is contested; accepts/rejects/conditions when detailed."""
     cell = state["positions"][party][issue_id]
@@ -29,7 +30,10 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
     if option is None:
         text = Text("—", style="dim")
     else:
-        text = Text(labels.get(option, option), style=stance_colour(issue.position_of(option)))
+        label = labels.get(option, option)
+        if len(label) > max_label:
+            label = label[: max_label - 1] + "…"
+        text = Text(label, style=stance_colour(issue.position_of(option)))
     contested = [c for c in cell["claims"] if state["claims"][c]["contested"]]
     if contested:
         text.append(f" ⚑{len(contested)}", style="bold yellow")
@@ -67,6 +71,8 @@ class PositionsMatrix(DataTable[Text]):
         super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
         self.detailed = False
         self.header: Header | None = None
+        #: longest option label shown in a cell (the app widens it on wide terminals)
+        self.max_label = 24
 
     def show(self, header: Header, state: dict[str, Any], event: str | None,
              differs: set[tuple[str, str]] | None = None) -> None:
@@ -78,16 +84,17 @@ class PositionsMatrix(DataTable[Text]):
             self.header = header
             self.add_column("party", key="party")
             for issue in header.issues:
-                self.add_column(issue.title, key=issue.id)
+                self.add_column(issue.id, key=issue.id)
             self.add_column("gap", key="gap")
         else:
             self.clear()
         for party in header.parties:
             cells = [cell_text(header, state, party.id, i, event, self.detailed,
-                               differs is not None and (party.id, i) in differs)
+                               differs is not None and (party.id, i) in differs, self.max_label)
                      for i in issues]
             height = cell_height(state, party.id, issues) if self.detailed else 1
-            self.add_row(Text(party.name, style="bold"), *cells, Text(""), key=party.id,
+            name = party.name if len(party.name) <= 18 else party.name[:17] + "…"
+            self.add_row(Text(name, style="bold"), *cells, Text(""), key=party.id,
                          height=height)
         gaps = [state["issues"][i]["gap"] for i in issues]
         self.add_row(Text("gap", style="bold"),

@@ -18,6 +18,9 @@ from events.catalogue import Event
 from tui.messages import RowChosen
 from tui.tables import summary
 
+_SHORT_TYPES = {"proposal": "PROP", "acceptance": "ACC", "rejection": "REJ",
+                "claim": "CLAIM", "pledge": "PLDG", "report": "RPT", "retraction": "RETR"}
+
 #: Tells the view whether a row passes the filter / matches the search.
 RowTest = Callable[[Event], bool]
 
@@ -94,8 +97,13 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
             flag = " "
         mark = self.marks.get(row, " ")
         text = Text(f"{flag}{mark}", style=self.get_component_rich_style("timeline--gutter"))
-        text.append(f"{row + 1:>{self._step_width}} {event.at[:10]} {event.type:<10} "
-                    f"{event.party:<10.10} {(event.speaker or ''):<10.10} {summary(event)}")
+        if self.scrollable_content_region.width >= 80:
+            text.append(f"{row + 1:>{self._step_width}} {event.at[:10]} {event.type:<10} "
+                        f"{event.party:<12.12} {(event.speaker or ''):<12.12} {summary(event)}")
+        else:  # narrow: month-day, a short type, shorter names
+            text.append(f"{row + 1:>{self._step_width}} {event.at[5:10]} "
+                        f"{_SHORT_TYPES.get(event.type, event.type):<5} "
+                        f"{event.party:<8.8} {(event.speaker or ''):<9.9} {summary(event)}")
         return text
 
     def render_line(self, y: int) -> Strip:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -44,7 +43,7 @@ class CellEventsScreen(ModalScreen[None]):
         by_id = {e.id: e for e in self.rows if e.id in set(wanted)}
         title = Text(f"{self.party} × {self.issue}: {len(by_id)} event(s) shaped this cell",
                      style="bold")
-        parts: list[Any] = [title]
+        parts = [title]
         for event_id in dict.fromkeys(wanted):
             event = by_id.get(event_id)
             if event is None:
@@ -55,7 +54,7 @@ class CellEventsScreen(ModalScreen[None]):
             parts.append(Text(f"— {speaker_line(self.header, event)}; "
                               f"{source_line(self.header, event)}", style="dim"))
         with VerticalScroll():
-            yield Static(Group(*parts), id="cell-events")
+            yield Static(Text("\n").join(parts), id="cell-events")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

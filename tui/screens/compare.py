@@ -13,10 +13,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
+from domain.diff import compare
 from domain.replay import Replay
 from events.timeline import Timeline
 from tui.components.matrix import PositionsMatrix
-from tui.statediff import first_divergence
 
 
 class CompareScreen(Screen[None]):
@@ -87,8 +87,9 @@ class CompareScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="divergence")
     def find_divergence(self, base: Timeline, variant: Timeline) -> None:
         """First divergent step, on replays of its own (off the UI thread)."""
-        step = first_divergence(Replay(base), Replay(variant))
-        self.app.call_from_thread(self.set_divergence, variant, step)
+        first = compare(base, variant).diverges_at
+        self.app.call_from_thread(self.set_divergence, variant,
+                                  None if first is None else first.step)
 
     def set_divergence(self, variant: Timeline, step: int | None) -> None:
         """Record the divergence (ignored if the variant changed meanwhile)."""
