@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.utils import get_topic
 
+from domain import branches
 from domain.aggregate import Negotiation, negotiation_id
 from domain.index import INDEX_ID, Entry, TimelineIndex
 from domain.persistence import OrjsonTranscoder, PydanticMapper
@@ -57,6 +58,8 @@ class Negotiations(Application[UUID]):
     def record(self, timeline: Timeline, base: str | None = None,
                fork_step: int | None = None) -> Recorded:
         """Store `timeline` (append-only). Raises StoreConflict if it contradicts the store."""
+        if timeline.base is not None:  # a what-if: a branch of its base
+            return branches.record_branch(self, timeline)
         try:
             aggregate: Negotiation = self.repository.get(negotiation_id(timeline.name))
         except AggregateNotFoundError:
@@ -92,6 +95,10 @@ class Negotiations(Application[UUID]):
 
     def statements(self, name: str, upto: int | None = None) -> Iterator[Statement]:
         """The stored statements of timeline `name`, in order (the first `upto` only)."""
+        branch = branches.stored_branch(self, name)
+        if branch is not None:
+            yield from branches.statements(self, branch, upto)
+            return
         stop = None if upto is None else upto + 1
         for event in self.events.get(negotiation_id(name), gt=1, lte=stop):
             yield event.statement  # type: ignore[attr-defined]
@@ -102,6 +109,8 @@ class Negotiations(Application[UUID]):
             latest: Negotiation = self.repository.get(negotiation_id(name))
         except AggregateNotFoundError:
             raise KeyError(name) from None
+        if isinstance(latest, branches.Branch):
+            return branches.state_at(self, latest, step)
         if step is None or step == latest.steps:
             return latest
         if not 0 <= step <= latest.steps:

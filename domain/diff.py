@@ -9,7 +9,7 @@ sides. A side that has run out of events keeps its last state (docs/whatif.md).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,7 +157,7 @@ class _Walk:
         self.b = variant.events[: variant.steps if variant_end is None else variant_end]
         self.steps = (base.steps, variant.steps)
         same_header = base.header == variant.header
-        self.step = _common_prefix(self.a, self.b) if same_header else 0
+        self.step = common_prefix(self.a, self.b) if same_header else 0
         self.sa = State.empty(base.header)
         for event in self.a[: self.step]:
             fold.apply(self.sa, event)
@@ -196,7 +196,7 @@ def _id_at(events: tuple[Event, ...], step: int) -> str | None:
     return events[step - 1].id if step <= len(events) else None
 
 
-def _common_prefix(a: tuple[Event, ...], b: tuple[Event, ...]) -> int:
+def common_prefix(a: Sequence[Event], b: Sequence[Event]) -> int:
     """How many leading events the two sequences share (the same, or equal, events)."""
     n = 0
     for x, y in zip(a, b, strict=False):
