@@ -124,9 +124,7 @@ class AccordApp(App[None]):
         matrix = self.query_one(PositionsMatrix)
         width = matrix.size.width or self.size.width // 2
         columns = len(self.live.base.header.issues) if self.live else 4
-        # party and gap columns, cell padding, and room for the `•` and `⚑n` marks
-        spare = width - 16 - 2 * (columns + 2)
-        matrix.max_label = max(8, min(40, spare // max(columns, 1) - 4))
+        matrix.fit(width, columns)
         self.refresh_view()
 
     def on_mount(self) -> None:

@@ -74,6 +74,12 @@ class PositionsMatrix(DataTable[Text]):
         #: longest option label shown in a cell (the app widens it on wide terminals)
         self.max_label = 24
 
+    def fit(self, width: int, columns: int) -> None:
+        """Choose the longest label so that `columns` issues fit in `width` cells."""
+        # party and gap columns, cell padding, and room for the `•` and `⚑n` marks
+        spare = width - 16 - 2 * (columns + 2)
+        self.max_label = max(8, min(40, spare // max(columns, 1) - 4))
+
     def show(self, header: Header, state: dict[str, Any], event: str | None,
              differs: set[tuple[str, str]] | None = None) -> None:
         """Fill the matrix from a JSON state; `differs` cells are highlighted."""

@@ -73,8 +73,15 @@ class CompareScreen(Screen[None]):
                 yield PositionsMatrix(id="variant-matrix")
         yield Footer()
 
+    def on_resize(self) -> None:
+        for matrix in self.query(PositionsMatrix):
+            matrix.fit(self.size.width // 2 - 2, len(self.base.header.issues))
+        self.render_step()
+
     def on_mount(self) -> None:
         self.sub_title = "compare"
+        for matrix in self.query(PositionsMatrix):
+            matrix.fit(self.app.size.width // 2 - 2, len(self.base.header.issues))
         self.start()
 
     def start(self) -> None:
