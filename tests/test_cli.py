@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import claim, pledge, proposal, rejection, report, scenario, write
+from helpers import claim, dump, pledge, proposal, rejection, report, scenario, write
 from typer.testing import CliRunner
 
 from tui.cli import app
@@ -222,3 +222,46 @@ def test_the_console_script_on_a_missing_file(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert result.stderr.strip() == f"{missing}: file not found"
+
+
+# --- every kind of bad input, through both commands ------------------------------------------
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [" + ", ".join([f"*{chr(97 + n)}"] * 9) + "]\n"
+    for n in range(8))
+
+
+def bad_inputs() -> dict[str, tuple[str, str]]:
+    """name → (file text, a line of the expected message)."""
+    text = dump(scenario([proposal("p", "russia", "crimea", "russian")]))
+    sourced = scenario([proposal("p", "russia", "crimea", "russian", source="src",
+                                 quote="never said")])
+    sourced["sources"][0]["text"] = "missing.txt"
+    return {
+        "syntax": (text + "events: [\n", "not valid YAML"),
+        "duplicate-key": (text.replace("  party: russia\n", "  party: russia\n  party: x\n"),
+                          "events[0].party: duplicate key; each key may appear once"),
+        "alias-bomb": (BOMB, "YAML aliases expand beyond a sane size"),
+        "unknown-party": (text.replace("party: russia", "party: usa"),
+                          "events[0] (p).party: unknown party 'usa'"),
+        "bad-date": (text.replace("'2022-03-29'", "2022-02-30"),
+                     "events[0] (p).at: expected an ISO date"),
+        "unknown-key": (text.replace("  party: russia\n", "  party: russia\n  mood: calm\n"),
+                        "events[0] (p).mood: unknown key"),
+        "missing-text": (dump(sourced), "cannot read source text 'missing.txt': file not found"),
+    }
+
+
+@pytest.mark.parametrize("command", ["validate", "replay"])
+@pytest.mark.parametrize("case", ["syntax", "duplicate-key", "alias-bomb", "unknown-party",
+                                  "bad-date", "unknown-key", "missing-text"])
+def test_bad_input_exits_1_with_a_located_message(tmp_path: Path, command: str,
+                                                  case: str) -> None:
+    text, expected = bad_inputs()[case]
+    path = write(tmp_path, text, f"{case}.yaml")
+    result = invoke(command, path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}:")
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""

@@ -10,15 +10,20 @@ from pathlib import Path
 from helpers import (
     acceptance,
     claim,
+    dump,
     event,
     final,
+    load,
     pledge,
     proposal,
     rejection,
     report,
     retraction,
+    scenario,
     states,
 )
+
+from domain.replay import Replay
 
 
 def cell(state: dict, party: str, issue: str = "crimea") -> dict:
@@ -399,3 +404,18 @@ def test_retracting_a_claim_keeps_a_rebuttal_that_also_rejected_an_option(
     assert cell(state, "ukraine")["rejects"] == ["russian"]
     assert cell(state, "ukraine")["claims"] == []
     assert cell(state, "ukraine")["events"] == ["r"]
+
+
+def test_empty_conditions_clear_the_conditions(tmp_path: Path) -> None:
+    c = cell(final(tmp_path, [proposal("p1", "ukraine", "crimea", "deferred", conditions=["a"]),
+                              acceptance("a", "ukraine", "crimea", "deferred", conditions=[])]),
+             "ukraine")
+    assert c["conditions"] == []
+
+
+def test_unquoted_yaml_dates_and_times_are_kept_as_written(tmp_path: Path) -> None:
+    text = dump(scenario([proposal("a", "russia", "crimea", "russian", at="X1"),
+                          proposal("b", "russia", "crimea", "deferred", at="X2")]))
+    text = text.replace("at: X1", "at: 2022-03-30 10:00:00").replace("at: X2", "at: 2022-03-30")
+    replay = Replay(load(tmp_path, text))
+    assert [replay.json(n)["at"] for n in (1, 2)] == ["2022-03-30", "2022-03-30 10:00:00"]
