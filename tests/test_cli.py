@@ -265,3 +265,38 @@ def test_bad_input_exits_1_with_a_located_message(tmp_path: Path, command: str,
     assert expected in result.stderr
     assert "Traceback" not in result.output
     assert result.stdout == ""
+
+
+# --- replay through a store: conflicts and unusable stores are messages, not tracebacks -----
+
+
+def test_replay_with_a_store_refuses_a_contradicting_file(tmp_path: Path,
+                                                          sqlite_url: str) -> None:
+    first = write(tmp_path, scenario(EVENTS), "first.yaml")
+    assert invoke("replay", first, "--store", sqlite_url, "--json").exit_code == 0
+    changed = [*EVENTS[:1], {**EVENTS[1], "option": "ukrainian"}, *EVENTS[2:]]
+    second = write(tmp_path, scenario(changed), "second.yaml")
+    result = invoke("replay", second, "--store", sqlite_url, "--json")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{second}: step 2 differs from the stored history of "
+                                    "'test-talks'")
+    assert result.stdout == ""
+
+
+def test_replay_by_name_with_both_at_and_step_is_a_usage_error(good: Path,
+                                                               sqlite_url: str) -> None:
+    assert invoke("replay", good, "--store", sqlite_url, "--json").exit_code == 0
+    result = invoke("replay", "test-talks", "--store", sqlite_url, "--at", "c", "--step", 1)
+    assert result.exit_code == 2
+    assert "give --at or --step, not both" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["replay", "FILE", "--json"], ["store", "list"],
+                                  ["store", "record", "FILE"]])
+def test_an_unusable_store_is_a_one_line_error(good: Path, tmp_path: Path,
+                                               args: list[str]) -> None:
+    url = f"sqlite:///{tmp_path}/no/such/dir/store.db"
+    result = invoke(*[str(good) if a == "FILE" else a for a in args], "--store", url)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"cannot open the SQLite {tmp_path}/no/such/dir/store.db: "
+                                     "unable to open database file")

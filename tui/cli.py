@@ -149,9 +149,13 @@ def replay(
     store: StoreOpt = None,
 ) -> None:
     """The state after all events, after --at ID, or after --step N."""
-    from domain.application import Negotiations, StepOutOfRange
-    from domain.stores import store_env
+    from eventsourcing.persistence import PersistenceError
 
+    from domain.application import Negotiations, StepOutOfRange, StoreConflict
+    from domain.stores import describe, store_env
+
+    if at is not None and step is not None:
+        fail("give --at or --step, not both", 2)
     path = Path(file)
     if store is not None and not path.exists():
         from events.scenario import Scenario
@@ -164,6 +168,8 @@ def replay(
             fail(f"{store}: no timeline {file!r} in the store")
         except StepOutOfRange as exc:
             fail(f"{store}: {exc}")
+        except PersistenceError as exc:  # the store opened lazily and failed
+            fail(f"cannot use the {describe(store)}: {exc}")
         if as_json:
             emit_json(state)
         else:
@@ -176,9 +182,14 @@ def replay(
     loaded = load(path)
     target = resolve_step(loaded, at, step)
     if store is not None:
-        app_ = Negotiations(env=store_env(store))
-        app_.record(loaded)
-        state = app_.state(loaded.name, step=target)
+        app_ = open_store(store)
+        try:
+            app_.record(loaded)
+            state = app_.state(loaded.name, step=target)
+        except StoreConflict as exc:
+            fail(str(exc))
+        except PersistenceError as exc:  # the store opened lazily and failed
+            fail(f"cannot use the {describe(store)}: {exc}")
     else:
         app_ = Negotiations(env=store_env("memory"))
         app_.record(loaded)
