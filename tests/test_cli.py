@@ -300,3 +300,11 @@ def test_an_unusable_store_is_a_one_line_error(good: Path, tmp_path: Path,
     assert result.exit_code == 1
     assert result.stderr.strip() == (f"cannot open the SQLite {tmp_path}/no/such/dir/store.db: "
                                      "unable to open database file")
+
+
+@pytest.mark.postgres
+def test_replay_through_postgres_gives_the_same_json(tmp_path: Path, postgres_url: str) -> None:
+    path = write(tmp_path, scenario(EVENTS, negotiation={"id": "cli-pg", "title": "CLI"}))
+    direct = replay_json(path, "--step", 4)
+    assert replay_json(path, "--store", postgres_url, "--step", 4) == direct
+    assert replay_json("cli-pg", "--store", postgres_url, "--at", "r") == direct
