@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from domain.diff import Divergence, comparable, compare, divergences
 from domain.replay import Replay
 from events.loader import load_timeline
+from events.scenario import Header
 from events.timeline import Timeline
 from tui import cli
 from tui.cli import app
@@ -231,3 +232,63 @@ def test_replay_and_check_work_on_an_overlay(tmp_path: Path) -> None:
     checked = run("check", str(path))
     assert checked.exit_code == 0 and "1 expectations hold" in checked.output
 
+
+
+# --- at scale (pytest-benchmark; skipped unless run with --benchmark-only) ----------------
+
+
+def generated(header: Any, count: int, seed: int, start: int = 0,
+              pledges: list[str] | None = None) -> list[Any]:
+    """`count` valid stances, claims, pledges and reports (ids from `start`); `pledges`
+    lists the pledges made so far and grows with the new ones."""
+    import random
+
+    from events.catalogue import Claim, Pledge, Proposal, Rejection, Report
+
+    rng = random.Random(seed)
+    pledges = [] if pledges is None else pledges
+    parties = [p.id for p in header.parties]
+    issues = [(i.id, [o.id for o in i.options]) for i in header.issues]
+    out: list[Any] = []
+    for n in range(start, start + count):
+        party = rng.choice(parties)
+        issue, options = rng.choice(issues)
+        option = rng.choice(options)
+        at = f"2022-{1 + n // 40_000 % 12:02d}-{1 + n // 1_500 % 28:02d}"
+        common = {"id": f"e{n}-{seed}", "at": at, "party": party}
+        roll = rng.random()
+        if roll < 0.45:
+            out.append(Proposal(type="proposal", issue=issue, option=option, **common))
+        elif roll < 0.65:
+            out.append(Rejection(type="rejection", issue=issue, option=option, **common))
+        elif roll < 0.80:
+            about = rng.choice([p for p in parties if p != party])
+            out.append(Claim(type="claim", about=about, issue=issue, option=option, **common))
+        elif roll < 0.88 or not pledges:
+            pledges.append(f"p{n}-{seed}")
+            out.append(Pledge(type="pledge", pledge=pledges[-1], commitment="act", **common))
+        else:
+            out.append(Report(type="report", pledge=rng.choice(pledges), observation="seen",
+                              finding=rng.choice(["supports", "contradicts"]), **common))
+    return out
+
+
+def test_bench_diff_of_100k_event_timelines_sharing_a_90k_prefix(benchmark: Any) -> None:
+    """`domain.diff.compare` on two 100k-event timelines that share their first 90k."""
+    header = Header.model_validate({
+        "negotiation": {"id": "big", "title": "Big"},
+        "principals": ["p0", "p1"],
+        "parties": [{"id": f"p{n}", "name": f"P{n}"} for n in range(4)],
+        "issues": [{"id": f"i{n}", "title": f"I{n}",
+                    "options": [{"id": f"o{k}", "label": f"O{k}"} for k in range(4)]}
+                   for n in range(6)],
+    })
+    pledges: list[str] = []
+    prefix = generated(header, 90_000, seed=1, pledges=pledges)
+    base = Timeline("base", "Base", "<base>", header,
+                    tuple(prefix + generated(header, 10_000, 2, 90_000, list(pledges))))
+    variant = Timeline("variant", "Variant", "<variant>", header,
+                       tuple(prefix + generated(header, 10_000, 3, 90_000, list(pledges))))
+    result = benchmark.pedantic(compare, args=(base, variant), rounds=3, iterations=1)
+    assert result.diverges_at is not None and result.diverges_at.step == 90_001
+    assert result.changes
