@@ -151,6 +151,16 @@ def _check_prefix(timeline: Timeline, aggregate: Negotiation, stored: list[State
         if old != new:
             raise StoreConflict(
                 f"{timeline.file}: step {step} differs from the stored history of "
-                f"{timeline.name!r} (stored {old.id!r}, file {new.id!r}); the store is "
+                f"{timeline.name!r} ({_difference(old, new)}); the store is "
                 "append-only: add a correcting event after the stored ones, or record a branch"
             )
+
+
+def _difference(old: Statement, new: Statement) -> str:
+    """What differs between a stored statement and the file's, in a few words."""
+    if old.id != new.id:
+        return f"stored {old.id!r}, file {new.id!r}"
+    before, after = old.model_dump(), new.model_dump()
+    fields = [k for k in sorted(before.keys() | after.keys()) if before.get(k) != after.get(k)]
+    shown = "; ".join(f"{k}: stored {before.get(k)!r}, file {after.get(k)!r}" for k in fields)
+    return f"event {old.id!r} changed: {shown}"

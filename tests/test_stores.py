@@ -133,8 +133,9 @@ def test_a_contradicting_history_is_refused_and_nothing_is_written(tmp_path: Pat
     with pytest.raises(StoreConflict) as caught:
         app.record(timeline)
     assert str(caught.value) == (
-        f"{timeline.file}: step 3 differs from the stored history of 'talks' (stored 'c1', "
-        "file 'c1'); the store is append-only: add a correcting event after the stored ones, "
+        f"{timeline.file}: step 3 differs from the stored history of 'talks' (event 'c1' "
+        "changed: option: stored 'russian', file 'deferred'); the store is append-only: "
+        "add a correcting event after the stored ones, "
         "or record a branch")
     stored = list(app.statements("talks"))
     assert [s.id for s in stored] == ["p1", "a1", "c1", "r1", "p2"]
