@@ -377,3 +377,26 @@ def test_an_expectation_after_a_dropped_event_is_an_error(tmp_path: Path) -> Non
         """)
     assert problems(path) == [f"{path}:6:5: expect[0].after: unknown event "
                               "'nikolenko-rebuts'"]
+
+
+def test_a_replacement_with_a_new_time_moves_to_its_place(tmp_path: Path) -> None:
+    base_file(tmp_path)
+    timeline = load_timeline(overlay(tmp_path, """\
+        replace:
+          - {id: ua-proposes, at: 2022-03-31, type: proposal, party: ukraine,
+             issue: crimea, option: deferred}
+        """))
+    assert ids(timeline) == ["lavrov-claims", "nikolenko-rebuts", "ru-pledges",
+                             "ua-proposes", "seen-leaving", "shelling-goes-on"]
+
+
+def test_a_filtered_claim_takes_its_rebuttal_with_it(tmp_path: Path) -> None:
+    base_file(tmp_path)
+    timeline = load_timeline(overlay(tmp_path, """\
+        replace:
+          - {id: lavrov-claims, at: 2022-03-30, type: claim, party: russia, about: ukraine,
+             issue: crimea, option: russian, credibility: 2}
+        min_credibility: 5
+        """))
+    # the claim now has no source (counts as 6): it goes, and the rebuttal (4) with it
+    assert ids(timeline) == ["ua-proposes", "ru-pledges", "seen-leaving", "shelling-goes-on"]
