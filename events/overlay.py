@@ -18,6 +18,8 @@ from typing import cast
 
 from events.catalogue import Event, Rejection, Report, Retraction
 from events.errors import InputError, Problem
+from events.loader import check_expectations, check_quotes, event_locator, load_timeline
+from events.references import check_events
 from events.scenario import RELIABILITY_ORDER, Header, Overlay, Scenario
 from events.timeline import Locator, Timeline, in_timeline_order
 from events.yamldoc import YamlDoc
@@ -28,8 +30,6 @@ _RESOLVING: ContextVar[tuple[Path, ...]] = ContextVar("accord_resolving_overlays
 
 def resolve_overlay(document: Overlay, doc: YamlDoc, path: Path) -> Timeline:
     """The timeline of overlay `document` (parsed from `doc`, read from `path`)."""
-    from events.loader import check_expectations, check_quotes, event_locator, load_timeline
-
     base_path = path.parent / document.base
     if not base_path.is_file():
         raise InputError([doc.problem(("base",), f"base file {document.base!r} not found "
@@ -62,8 +62,6 @@ def resolve_overlay(document: Overlay, doc: YamlDoc, path: Path) -> Timeline:
     problems = _check_drops(document, doc, every, events, locate)
     if problems:
         raise InputError(problems)
-
-    from events.references import check_events
 
     changed = [*document.replace, *document.add]
     problems = check_events(base.header, events, locate)

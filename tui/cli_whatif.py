@@ -21,6 +21,10 @@ def _show(value: Any) -> str:
     return "—" if value is None else json.dumps(value, ensure_ascii=False)
 
 
+def _gap(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
 def _point(timeline: Timeline, at: str | None, step: int | None) -> int:
     """This side's last step for `--at ID` (its own step of that event) or `--step N`."""
     from tui.cli import fail
@@ -85,7 +89,7 @@ def changes_table(result: Any) -> Table:
         d = result.diverges_at
         where = (f"first differ after step {d.step} ({_show(d.base_event)} / "
                  f"{_show(d.variant_event)})")
-    gap = f"gap {_show(result.base_state['gap'])} → {_show(result.variant_state['gap'])}"
+    gap = f"gap {_gap(result.base_state['gap'])} → {_gap(result.variant_state['gap'])}"
     table = Table(title=f"{result.base} vs {result.variant}: {where}; {gap}")
     for column in ("issue", "party", "path", result.base, result.variant, "because of"):
         table.add_column(column, overflow="fold")
