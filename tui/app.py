@@ -86,8 +86,12 @@ class AccordApp(App[None]):
     ]
 
     def __init__(self, file: Path | str, overlays: Sequence[Path | str] = (),
-                 keymap: dict[str, str] | None = None) -> None:
+                 keymap: dict[str, str] | None = None, preloaded: Timeline | None = None
+                 ) -> None:
+        """`preloaded` is a timeline already in memory (from a store or a generator):
+        then `file` only names it."""
         super().__init__()
+        self.preloaded = preloaded
         self.file = Path(file)
         self.overlay_files = [Path(p) for p in overlays]
         self.user_keymap = keymap
@@ -151,7 +155,7 @@ class AccordApp(App[None]):
     def load_files(self) -> None:
         """Load the file and overlays off the UI thread."""
         try:
-            base = load_timeline(self.file)
+            base = self.preloaded or load_timeline(self.file)
             overlays = [load_timeline(p) for p in self.overlay_files]
         except InputError as exc:
             self.post_message(LoadFailed(exc.problems))

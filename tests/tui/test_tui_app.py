@@ -20,8 +20,12 @@ def make_app(*overlays: str) -> AccordApp:
 
 
 async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the load; widen the matrix labels so cells read in full."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    if pilot.app.replay is not None:
+        pilot.app.query_one(PositionsMatrix).fit(400, 3)
+        pilot.app.refresh_view()
 
 
 def matrix_cell(app: AccordApp, party: str, issue: str) -> str:
@@ -38,7 +42,7 @@ async def test_opens_before_the_first_event_and_steps() -> None:
         assert matrix_cell(app, "ukraine", "neutrality") == "—"
         await pilot.press("j")
         assert app.sub_title.startswith("Step 1/10 · 2022-03-29 10:00")
-        assert matrix_cell(app, "ukraine", "neutrality") == "• Neutral …"
+        assert matrix_cell(app, "ukraine", "neutrality") == "• Neutral with guarantees"
         await pilot.press("j", "down")
         assert app.step == 3
         await pilot.press("k")
@@ -105,7 +109,7 @@ async def test_dropping_an_event_updates_the_matrix_and_saves_an_overlay(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("G")
-        assert matrix_cell(app, "ukraine", "crimea") == "Deferred… ⚑1"
+        assert matrix_cell(app, "ukraine", "crimea") == "Deferred 15 years ⚑1"
         await pilot.press("k", "k", "k", "x")  # lavrov-claims: nikolenko-rebuts targets it
         assert app.live is not None and app.live.empty
         await pilot.press("j")  # nikolenko-rebuts
@@ -144,7 +148,7 @@ async def test_edit_form_reports_located_problems_then_applies() -> None:
         area.text = area.text.replace("option: moon", "option: nato-open")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert matrix_cell(app, "ukraine", "neutrality") == "• NATO pat…"
+        assert matrix_cell(app, "ukraine", "neutrality") == "• NATO path open"
         assert app.live is not None and set(app.live.replaced) == {"ua-neutral"}
 
 
@@ -192,3 +196,26 @@ async def test_a_bad_file_opens_the_error_screen() -> None:
         messages = [p.message for p in app.screen.problems]
         assert any("unknown key" in m for m in messages)
         await pilot.press("q")
+
+
+def test_keymap_file_is_read_and_checked(tmp_path: Path) -> None:
+    from tui.keys import KeymapError, load_keymap
+
+    good = tmp_path / "keys.toml"
+    good.write_text('[keys]\nstep_next = "l,down"\n', encoding="utf-8")
+    assert load_keymap(good, ["step_next"]) == {"step_next": "l,down"}
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[keys]\nstep_nxt = "l"\n', encoding="utf-8")
+    with pytest.raises(KeymapError, match=r"keys.step_nxt: unknown binding id; expected one "
+                       r"of: step_next"):
+        load_keymap(bad, ["step_next"])
+    assert load_keymap(tmp_path / "missing.toml", ["step_next"]) == {}
+
+
+@pytest.mark.asyncio
+async def test_remapped_key_steps() -> None:
+    app = AccordApp(TALKS, keymap={"step_next": "l"})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("l", "l")
+        assert app.step == 2

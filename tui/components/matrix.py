@@ -18,6 +18,10 @@ def stance_colour(position: float) -> str:
     return _AXIS[min(int(position * (len(_AXIS) - 1) + 0.5), len(_AXIS) - 1)]
 
 
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
               event: str | None, detailed: bool, differs: bool = False,
               max_label: int = 24) -> Text:
@@ -30,9 +34,7 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
     if option is None:
         text = Text("—", style="dim")
     else:
-        label = labels.get(option, option)
-        if len(label) > max_label:
-            label = label[: max_label - 1] + "…"
+        label = _clip(labels.get(option, option), max_label)
         text = Text(label, style=stance_colour(issue.position_of(option)))
     contested = [c for c in cell["claims"] if state["claims"][c]["contested"]]
     if contested:
@@ -73,24 +75,27 @@ class PositionsMatrix(DataTable[Text]):
         self.header: Header | None = None
         #: longest option label shown in a cell (the app widens it on wide terminals)
         self.max_label = 24
+        self.labelled = 0
 
     def fit(self, width: int, columns: int) -> None:
         """Choose the longest label so that `columns` issues fit in `width` cells."""
         # party and gap columns, cell padding, and room for the `•` and `⚑n` marks
         spare = width - 16 - 2 * (columns + 2)
-        self.max_label = max(8, min(40, spare // max(columns, 1) - 4))
+        self.max_label = max(6, min(40, spare // max(columns, 1) - 4))
 
     def show(self, header: Header, state: dict[str, Any], event: str | None,
              differs: set[tuple[str, str]] | None = None) -> None:
         """Fill the matrix from a JSON state; `differs` cells are highlighted."""
         cursor = self.cursor_coordinate
         issues = [i.id for i in header.issues]
-        if self.header is not header or self.row_count != len(header.parties):
+        if (self.header is not header or self.row_count != len(header.parties) + 1
+                or self.labelled != self.max_label):
+            self.labelled = self.max_label
             self.clear(columns=True)
             self.header = header
             self.add_column("party", key="party")
             for issue in header.issues:
-                self.add_column(issue.id, key=issue.id)
+                self.add_column(_clip(issue.id, self.max_label + 3), key=issue.id)
             self.add_column("gap", key="gap")
         else:
             self.clear()
@@ -99,7 +104,7 @@ class PositionsMatrix(DataTable[Text]):
                                differs is not None and (party.id, i) in differs, self.max_label)
                      for i in issues]
             height = cell_height(state, party.id, issues) if self.detailed else 1
-            name = party.name if len(party.name) <= 18 else party.name[:17] + "…"
+            name = _clip(party.name, 14)
             self.add_row(Text(name, style="bold"), *cells, Text(""), key=party.id,
                          height=height)
         gaps = [state["issues"][i]["gap"] for i in issues]
