@@ -6,7 +6,7 @@ validated (`events.references`): targets exist, come earlier and are not retract
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from domain.state import Cell, ClaimState, PledgeState, State
 from events.catalogue import (
@@ -100,20 +100,65 @@ def _retract(state: State, event: Retraction) -> None:
     if target in state.stances:
         party, issue, _ = state.stances.pop(target)
         cell = state.cell(party, issue)
-        cell.history = [s for s in cell.history if s[0] != target]
-        refold(cell)
-        cell.events.remove(target)
+        withdraw(cell, target)
+        _remove_last(cell.events, target)
         cell.events.append(event.id)
     elif target in state.claims:
         claim = state.claims.pop(target)
         cell = state.cell(claim.about, claim.issue)
-        cell.claims.remove(target)
-        # a rebuttal that also rejected an option of this cell still shaped it
-        kept = {stance[0] for stance in cell.history}
-        gone = {target, *claim.rebuttals} - kept
-        cell.events = [e for e in cell.events if e not in gone]
+        _remove_last(cell.claims, target)
+        for gone in (target, *claim.rebuttals):
+            # a rebuttal that also rejected an option of this cell still shaped it
+            if gone == target or _rfind(cell.history, gone) is None:
+                _remove_last(cell.events, gone)
     elif target in state.pledge_events:
         del state.pledges[state.pledge_events.pop(target)]
+
+
+# A retraction mostly withdraws a recent statement, and a cell's history grows with the
+# timeline: the helpers below search from the end, so a retraction costs the distance back
+# to what it touches rather than the whole history (quadratic over 10^5+ events).
+
+
+def _rfind(history: list[tuple[Any, ...]], event_id: str) -> int | None:
+    """Index of the last stance of `event_id` in `history`, searching from the end."""
+    for i in range(len(history) - 1, -1, -1):
+        if history[i][0] == event_id:
+            return i
+    return None
+
+
+def _remove_last(ids: list[str], event_id: str) -> None:
+    """Remove the last occurrence of `event_id` (each id occurs once per cell list)."""
+    for i in range(len(ids) - 1, -1, -1):
+        if ids[i] == event_id:
+            del ids[i]
+            return
+
+
+def withdraw(cell: Cell, target: str) -> None:
+    """Remove stance `target` from the cell's history and recompute the cell: the same
+    result as filtering the history and calling `refold`, without refolding it all.
+    Only the target's option can change side (the last remaining stance on an option
+    decides it); conditions are the last ones given; the position is replayed by
+    `_stance_rule` from the last proposal, which sets it whatever came before."""
+    history = cell.history
+    index = _rfind(history, target)
+    assert index is not None, f"stance {target!r} is not in the cell's history"
+    _, _, option, conditions = history.pop(index)
+    cell.accepts.discard(option)
+    cell.rejects.discard(option)
+    for _, kind, other, _ in reversed(history):
+        if other == option:
+            (cell.rejects if kind == "rejection" else cell.accepts).add(option)
+            break
+    if conditions is not None:
+        cell.conditions = next((list(s[3]) for s in reversed(history) if s[3] is not None), [])
+    start = next((i for i in range(len(history) - 1, -1, -1) if history[i][1] == "proposal"), 0)
+    position = Cell()
+    for stance in history[start:]:
+        _stance_rule(position, stance)
+    cell.option = position.option
 
 
 def refold(cell: Cell) -> None:

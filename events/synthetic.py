@@ -43,6 +43,7 @@ MIX: dict[str, float] = {
 _OPTIONS = 4
 _SPEAKERS = 2
 _SOURCES = 8
+_RECENT = 20  # a retraction withdraws one of the party's last 20 live statements
 _PER_DAY = 40  # statements per day: timestamps advance by 36 minutes
 _SHARED_EMPTY: list[str] = []  # every event's `tags`: one list, never mutated
 
@@ -149,7 +150,9 @@ def events(spec: Spec) -> Iterator[Event]:
         cumulative.append(total)
 
     stances = _Live()                                  # live proposals/acceptances
-    own: dict[str, _Live] = {p: _Live() for p in parties}  # retractable, per party
+    # retractable statements per party, oldest first: a party walks back what it said
+    # lately (the last _RECENT of its live statements), not months ago
+    own: dict[str, list[str]] = {p: [] for p in parties}
     claims_about: dict[str, _Live] = {p: _Live() for p in parties}
     live_pledges = _Live()                             # pledge ids
     kind_of: dict[str, tuple[str, str]] = {}          # retractable id -> (kind, extra)
@@ -193,11 +196,11 @@ def events(spec: Spec) -> Iterator[Event]:
                 base.update(issue=issue, option=option, target=None)
             yield _build(Rejection, base)
         elif kind == "retraction":
-            target = own[party].pick(rng)
-            if target is None:  # nothing to withdraw yet: a proposal instead
+            mine = own[party]
+            if not mine:  # nothing to withdraw yet: a proposal instead
                 kind = base["type"] = "proposal"
             else:
-                own[party].remove(target)
+                target = mine.pop(len(mine) - 1 - int(rand() * min(len(mine), _RECENT)))
                 what, extra = kind_of.pop(target)
                 if what == "stance":
                     stances.remove(target)
@@ -221,7 +224,7 @@ def events(spec: Spec) -> Iterator[Event]:
             base.update(issue=issue, option=option,
                         conditions=[f"condition {n}"] if rand() < 0.05 else None)
             stances.add(ident)
-            own[party].add(ident)
+            own[party].append(ident)
             kind_of[ident] = ("stance", "")
             yield _build(Proposal if kind == "proposal" else Acceptance, base)
         elif kind == "claim":
@@ -230,7 +233,7 @@ def events(spec: Spec) -> Iterator[Event]:
                 about = parties[(parties.index(party) + 1) % len(parties)]
             base.update(about=about, issue=issue, option=option)
             claims_about[about].add(ident)
-            own[party].add(ident)
+            own[party].append(ident)
             kind_of[ident] = ("claim", about)
             yield _build(Claim, base)
         elif kind == "pledge":
@@ -238,7 +241,7 @@ def events(spec: Spec) -> Iterator[Event]:
             base.update(pledge=pledge_id, commitment=f"commitment {n}",
                         issue=issue if rand() < 0.7 else None)
             live_pledges.add(pledge_id)
-            own[party].add(ident)
+            own[party].append(ident)
             kind_of[ident] = ("pledge", pledge_id)
             yield _build(Pledge, base)
 
