@@ -1,22 +1,46 @@
-"""Stepping through a timeline in memory: the state after any step, without a store."""
+"""Stepping through a timeline in memory: the state after any step, without a store.
+
+Moving forward applies only the next events to the state in hand. Every `every` steps
+the fold passes, it keeps a copy of the state (a checkpoint); moving back, or jumping far
+ahead, starts from the nearest checkpoint at or before the step instead of from step 0.
+The interval is a trade of memory (a checkpoint costs about as much as the state at its
+step) for jump time (at most `every` events to fold); docs/benchmark.md has the figures.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from domain import fold
-from domain.state import State
+from domain.state import Cell, ClaimState, PledgeState, State
 from domain.state_json import state_json
 from events.timeline import Timeline
 
+#: The fewest steps between checkpoints (chosen by measurement, see docs/benchmark.md).
+MIN_EVERY = 4_096
+#: A checkpoint after step s holds about s steps' worth of state (provenance ids, claims,
+#: pledges; ~40 bytes a step): the checkpoints of a long timeline may hold this many
+#: steps in all (~320 MB), which sets the interval to max(MIN_EVERY, steps² / 2 BUDGET).
+BUDGET = 8_000_000
+
+
+def interval(steps: int) -> int:
+    """Steps between checkpoints for a timeline of `steps` events."""
+    return max(MIN_EVERY, steps * steps // (2 * BUDGET))
+
 
 class Replay:
-    """A timeline folded on demand. Moving forward applies only the next events; moving
-    back refolds from the start."""
+    """A timeline folded on demand, with checkpoints for jumps and steps back."""
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, timeline: Timeline, every: int | None = None) -> None:
+        if every is not None and every < 1:
+            raise ValueError("checkpoints need an interval of at least one step")
         self.timeline = timeline
+        self.every = interval(timeline.steps) if every is None else every
         self._state = State.empty(timeline.header)
+        self._marks: list[int] = [0]  # checkpoint steps, ascending
+        self._checkpoints: dict[int, State] = {0: State.empty(timeline.header)}
 
     @property
     def steps(self) -> int:
@@ -25,16 +49,49 @@ class Replay:
 
     def state(self, step: int | None = None) -> State:
         """The fold state after `step` events (the end when None). Owned by this Replay:
-        read it, do not change it; it moves on the next call."""
+        read it, do not change it; it moves on the next call (`copy` gives one to keep)."""
         step = self.steps if step is None else step
         if not 0 <= step <= self.steps:
             raise IndexError(f"step {step} is outside 0..{self.steps}")
-        if step < self._state.step:
-            self._state = State.empty(self.timeline.header)
-        for event in self.timeline.events[self._state.step : step]:
-            fold.apply(self._state, event)
+        here = self._state.step
+        mark = self._marks[bisect_right(self._marks, step) - 1]
+        if step < here or mark > here:  # back, or a checkpoint lies nearer than here
+            self._state = copy_state(self._checkpoints[mark])
+        self._forward(step)
         return self._state
+
+    def _forward(self, step: int) -> None:
+        state, events, every = self._state, self.timeline.events, self.every
+        apply = fold.apply
+        while state.step < step:
+            stop = min(step, (state.step // every + 1) * every)
+            for event in events[state.step:stop]:
+                apply(state, event)
+            if state.step % every == 0 and state.step > self._marks[-1]:
+                self._marks.append(state.step)
+                self._checkpoints[state.step] = copy_state(state)
+
+    def copy(self, step: int | None = None) -> State:
+        """An independent copy of the state after `step` events, to fold on from (e.g. a
+        what-if from the prefix it shares with this timeline)."""
+        return copy_state(self.state(step))
 
     def json(self, step: int | None = None) -> dict[str, Any]:
         """The JSON state after `step` events (the contract of DESIGN.md)."""
         return state_json(self.state(step), self.steps)
+
+
+def copy_state(state: State) -> State:
+    """An independent copy of `state`: new mutable containers, shared immutable values
+    (ids, history tuples, the header). Constructors called directly: `copy.deepcopy`
+    walks every immutable value and `dataclasses.replace` checks every field, both
+    several times slower on a state of 10^5 claims and pledges."""
+    cells = {key: Cell(c.option, set(c.accepts), set(c.rejects), list(c.conditions),
+                       list(c.history), list(c.claims), list(c.events))
+             for key, c in state.cells.items()}
+    claims = {k: ClaimState(c.by, c.about, c.issue, c.option, list(c.rebuttals))
+              for k, c in state.claims.items()}
+    pledges = {k: PledgeState(p.party, p.commitment, p.issue, p.event, list(p.evidence))
+               for k, p in state.pledges.items()}
+    return State(state.header, cells, claims, pledges, dict(state.pledge_events),
+                 dict(state.stances), state.step, state.last_event, state.last_at)

@@ -7,13 +7,15 @@ docs/benchmark.md explains each one and records the results on the reference mac
 from __future__ import annotations
 
 import gc
-import pickle
+import json
 import random
-import resource
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,11 +24,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from domain import fold
+from domain import fastread
+from domain.aggregate import negotiation_id
 from domain.application import Negotiations
+from domain.diff import compare
 from domain.replay import Replay
-from domain.state import State
-from domain.state_json import state_json
 from domain.stores import store_env
 from events import synthetic
 from events.timeline import Timeline
@@ -48,18 +50,15 @@ def _timed(action: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
 def baseline_fold(rows: Iterable[bytes]) -> int:
-    """The practical limit: `json.loads` (orjson) and a plain dict fold, no rules engine."""
+    """The practical limit: `json.loads` and a plain dict fold (no rules, no models)."""
     positions: dict[tuple[str, str], str | None] = {}
     claims: dict[str, dict[str, Any]] = {}
     pledges: dict[str, list[str]] = {}
     count = 0
+    loads = json.loads
     for row in rows:
-        event = orjson.loads(row)["statement"]
+        event = loads(row)["statement"]
         kind = event["type"]
         if kind in ("proposal", "acceptance"):
             positions[(event["party"], event["issue"])] = event["option"]
@@ -77,19 +76,12 @@ def baseline_fold(rows: Iterable[bytes]) -> int:
     return count
 
 
-def _stored_rows(app: Negotiations, name: str) -> list[bytes]:
-    from domain.aggregate import negotiation_id
-
-    recorder = app.recorder
-    return [s.state for s in recorder.select_events(negotiation_id(name), gt=1)]
-
-
 def _raw_sqlite_append(rows: list[tuple[str, int, str, bytes]]) -> float:
+    """Seconds to executemany `rows` into a table of the store's schema, one transaction."""
     with tempfile.TemporaryDirectory() as tmp:
         db = sqlite3.connect(Path(tmp) / "raw.db")
         db.execute("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER,"
-                   " topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
-                   " WITHOUT ROWID")
+                   " topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")
         start = time.perf_counter()
         with db:
             db.executemany("INSERT INTO stored_events VALUES (?, ?, ?, ?)", rows)
@@ -98,85 +90,90 @@ def _raw_sqlite_append(rows: list[tuple[str, int, str, bytes]]) -> float:
     return elapsed
 
 
-def _replay_from_store(app: Negotiations, name: str) -> State:
-    return app.negotiation(name).state
-
-
 def _store_figures(url: str, timeline: Timeline) -> dict[str, float]:
+    """Append `timeline` to a fresh store at `url`, replay it; seconds and the baseline."""
     app = Negotiations(env=store_env(url))
-    append_s = _timed(lambda: app.record(timeline))
-    replay_s = _timed(lambda: _replay_from_store(app, timeline.name))
-    return {"append_s": append_s, "replay_s": replay_s, "app": app}  # type: ignore[dict-item]
+    try:
+        app.record(replace(timeline, events=()))  # opens the timeline: Started + index
+        append_s = _timed(lambda: fastread.append(app, timeline.name, 1, timeline.events))
+        replay_s = _timed(lambda: fastread.state_at(app, timeline.name))
+        baseline_s, raw_s = _baselines(list(fastread.stored_rows(app, timeline.name)),
+                                       negotiation_id(timeline.name).hex)
+    finally:
+        app.close()
+    return {"append_s": append_s, "replay_s": replay_s, "baseline_s": baseline_s,
+            "raw_append_s": raw_s}
+
+
+def _baselines(rows: list[bytes], ident: str) -> tuple[float, float]:
+    """Seconds of the baseline fold and of the raw append, on the stored rows."""
+    baseline_s = _timed(lambda: baseline_fold(rows))
+    raw = [(ident, version, "topic", row) for version, row in enumerate(rows, start=2)]
+    return baseline_s, _raw_sqlite_append(raw)
+
+
+def _replay_peak_rss_mb(url: str, name: str) -> float:
+    """Peak RSS of a fresh process that replays timeline `name` from the store at `url`."""
+    code = ("import sys, resource; from domain.application import Negotiations; "
+            "from domain.stores import store_env; from domain.fastread import state_at; "
+            "state_at(Negotiations(env=store_env(sys.argv[1])), sys.argv[2]); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", code, url, name], check=True,
+                          capture_output=True, text=True)
+    return int(done.stdout.split()[-1]) / 1024  # Linux: KiB
 
 
 def _stepping(timeline: Timeline, rng: random.Random) -> tuple[float, float]:
     replay = Replay(timeline)
-    replay.json(0)
-    adjacent: list[float] = []
-    step = rng.randrange(timeline.steps // 2, timeline.steps - SAMPLES)
-    replay.json(step)
-    for k in range(step + 1, step + SAMPLES + 1):
-        adjacent.append(_timed(lambda k=k: replay.json(k)))
-    jumps = [_timed(lambda: replay.json(rng.randrange(0, timeline.steps + 1)))
-             for _ in range(max(10, SAMPLES // 10))]
+    replay.state(timeline.steps)  # as when a timeline opens at its end: checkpoints laid
+    step = rng.randrange(0, timeline.steps - SAMPLES)
+    replay.state(step)
+    adjacent = [_timed(lambda k=k: replay.state(k)) for k in range(step + 1, step + SAMPLES)]
+    jumps = [_timed(lambda: replay.state(rng.randrange(0, timeline.steps + 1)))
+             for _ in range(SAMPLES // 2)]
     return _p95(adjacent) * 1e3, _p95(jumps) * 1e3
 
 
-def _diff_seconds(spec: synthetic.Spec) -> tuple[float, str]:
-    base = synthetic.timeline(synthetic.Spec(DIFF_EVENTS, spec.parties, spec.issues, spec.seed))
-    variant = synthetic.timeline(synthetic.Spec(DIFF_EVENTS, spec.parties, spec.issues,
-                                                spec.seed, fork_at=DIFF_PREFIX, fork_seed=99))
-
-    def fold_both_from_prefix() -> None:
-        shared = State.empty(base.header)
-        for event in base.events[:DIFF_PREFIX]:
-            fold.apply(shared, event)
-        ends = []
-        for timeline in (base, variant):
-            state = pickle.loads(pickle.dumps(shared))
-            for event in timeline.events[DIFF_PREFIX:]:
-                fold.apply(state, event)
-            ends.append(state_json(state, timeline.steps))
-        assert ends[0] != ends[1]
-
-    return _timed(fold_both_from_prefix), "fold of both timelines (no domain.diff yet)"
+def _diff_seconds(spec: synthetic.Spec) -> float:
+    """`domain.diff.compare` of two timelines of DIFF_EVENTS sharing DIFF_PREFIX events."""
+    shape = {"parties": spec.parties, "issues": spec.issues, "seed": spec.seed}
+    base = synthetic.timeline(synthetic.Spec(DIFF_EVENTS, **shape))
+    variant = synthetic.timeline(synthetic.Spec(DIFF_EVENTS, **shape, fork_at=DIFF_PREFIX,
+                                                fork_seed=spec.seed + 1))
+    start = time.perf_counter()
+    comparison = compare(base, variant)
+    elapsed = time.perf_counter() - start
+    assert comparison.diverges_at is not None
+    return elapsed
 
 
 def measure(events: int, postgres: bool = True, seed: int = 0) -> dict[str, Any]:
     """Every figure of `accord bench` on `events` generated events."""
     spec = synthetic.Spec(events, seed=seed)
     timeline = synthetic.timeline(spec)
-    with tempfile.TemporaryDirectory() as tmp:
-        sqlite = _store_figures(f"sqlite:///{Path(tmp) / 'bench.db'}", timeline)
-        app: Negotiations = sqlite.pop("app")  # type: ignore[assignment]
-        from domain.aggregate import negotiation_id
-
-        rows = _stored_rows(app, timeline.name)
-        raw = [(negotiation_id(timeline.name).hex, v, "t", row)
-               for v, row in enumerate(rows, start=2)]
-        raw_s = _raw_sqlite_append(raw)
-        start = time.perf_counter()
-        baseline_fold(rows)
-        baseline_s = time.perf_counter() - start
-        del rows, raw, app
+    # The events live as long as the run: keep the collector from rescanning them at
+    # every generation-2 pass (what an application holding a long timeline should do).
     gc.collect()
+    gc.freeze()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        sqlite = _store_figures(url, timeline)
+        peak_rss = _replay_peak_rss_mb(url, timeline.name)
     adjacent_ms, jump_ms = _stepping(timeline, random.Random(seed))
-    diff_s, diff_how = _diff_seconds(spec)
     result: dict[str, Any] = {
         "events": events,
         "replay_events_per_s": round(events / sqlite["replay_s"]),
-        "baseline_events_per_s": round(events / baseline_s),
-        "replay_ratio": round(baseline_s / sqlite["replay_s"], 3),
+        "baseline_events_per_s": round(events / sqlite["baseline_s"]),
+        "replay_ratio": round(sqlite["baseline_s"] / sqlite["replay_s"], 3),
         "append_events_per_s": round(events / sqlite["append_s"]),
-        "append_ratio": round(raw_s / sqlite["append_s"], 3),
+        "append_ratio": round(sqlite["raw_append_s"] / sqlite["append_s"], 3),
         "step_adjacent_ms_p95": round(adjacent_ms, 3),
         "jump_ms_p95": round(jump_ms, 3),
-        "diff_s": round(diff_s, 3),
-        "diff_method": diff_how,
+        "diff_s": round(_diff_seconds(spec), 3),
+        "peak_rss_mb": round(peak_rss, 1),
     }
     if postgres and _postgres_answers():
         result.update(_postgres_figures(timeline))
-    result["peak_rss_mb"] = round(_peak_rss_mb(), 1)
     return result
 
 
@@ -201,12 +198,13 @@ def _postgres_figures(timeline: Timeline) -> dict[str, Any]:
         conn.execute(f"create schema {schema}")
     try:
         figures = _store_figures(f"{POSTGRES_URL}?schema={schema}", timeline)
-        figures.pop("app").close()  # type: ignore[attr-defined]
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
             conn.execute(f"drop schema {schema} cascade")
     return {
         "postgres_replay_events_per_s": round(timeline.steps / figures["replay_s"]),
+        "postgres_baseline_events_per_s": round(timeline.steps / figures["baseline_s"]),
+        "postgres_replay_ratio": round(figures["baseline_s"] / figures["replay_s"], 3),
         "postgres_append_events_per_s": round(timeline.steps / figures["append_s"]),
     }
 
