@@ -19,10 +19,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator
 from textual.worker import get_current_worker
 
+from domain.application import StoreConflict
 from domain.measures import overall_gap
 from domain.replay import Replay
+from domain.stored import open_through_store
 from events.catalogue import Event
-from events.errors import InputError
+from events.errors import InputError, Problem
 from events.loader import load_timeline
 from events.timeline import Timeline
 from tui.commands import AccordCommands
@@ -86,12 +88,15 @@ class AccordApp(App[None]):
     ]
 
     def __init__(self, file: Path | str, overlays: Sequence[Path | str] = (),
-                 keymap: dict[str, str] | None = None, preloaded: Timeline | None = None
-                 ) -> None:
+                 keymap: dict[str, str] | None = None, preloaded: Timeline | None = None,
+                 store: str | None = None) -> None:
         """`preloaded` is a timeline already in memory (from a store or a generator):
-        then `file` only names it."""
+        then `file` only names it. With `store` (memory, an SQLite file, PostgreSQL), the
+        file is recorded into that store and shown as the store holds it; `file` may then
+        also name a timeline already stored."""
         super().__init__()
         self.preloaded = preloaded
+        self.store = store
         self.file = Path(file)
         self.overlay_files = [Path(p) for p in overlays]
         self.user_keymap = keymap
@@ -155,10 +160,20 @@ class AccordApp(App[None]):
     def load_files(self) -> None:
         """Load the file and overlays off the UI thread."""
         try:
-            base = self.preloaded or load_timeline(self.file)
+            if self.preloaded is not None:
+                base = self.preloaded
+            elif self.store is not None:
+                base = open_through_store(str(self.file), self.store)
+            else:
+                base = load_timeline(self.file)
             overlays = [load_timeline(p) for p in self.overlay_files]
         except InputError as exc:
             self.post_message(LoadFailed(exc.problems))
+            return
+        except (StoreConflict, KeyError, OSError) as exc:
+            reason = f"no timeline {exc.args[0]!r} in the store" if isinstance(exc, KeyError) \
+                else str(exc)
+            self.post_message(LoadFailed([Problem(str(self.file), None, None, "", reason)]))
             return
         self.post_message(TimelinesLoaded(base, overlays))
 
