@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.utils import get_topic
 
-from domain import branches
+from domain import branches, fastread
 from domain.aggregate import Negotiation, negotiation_id
 from domain.index import INDEX_ID, Entry, TimelineIndex
 from domain.persistence import OrjsonTranscoder, PydanticMapper
@@ -69,16 +69,14 @@ class Negotiations(Application[UUID]):
             index = self.index()
             index.list(Entry(name=timeline.name, title=timeline.title, base=base,
                              fork_step=fork_step))
-            for statement in timeline.events:
-                aggregate.record(statement)
-            self.save(aggregate, index)
+            # one transaction, batch by batch (not a million pending aggregate events)
+            fastread.append(self, timeline.name, aggregate.version, timeline.events,
+                            opening=[*aggregate.collect_events(), *index.collect_events()])
             return Recorded(timeline.name, 0, len(timeline.events))
         else:
             stored = list(self.statements(timeline.name))
             _check_prefix(timeline, aggregate, stored)
-        for statement in timeline.events[len(stored):]:
-            aggregate.record(statement)
-        self.save(aggregate)
+        fastread.append(self, timeline.name, aggregate.version, timeline.events[len(stored):])
         return Recorded(timeline.name, len(stored), len(timeline.events) - len(stored))
 
     def index(self) -> TimelineIndex:

@@ -11,8 +11,9 @@ validated statements.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
+from uuid import UUID
 
 import orjson
 from eventsourcing.application import Application
@@ -88,6 +89,11 @@ def stored_rows(app: Application[Any], name: str, gt: int = 1, lte: int | None =
 _NO_END = 2**62
 
 
+def _key(originator_id: Any, sqlite: bool) -> Any:
+    """An originator id as the recorder stores it (SQLite: the UUID's hex)."""
+    return originator_id.hex if sqlite and isinstance(originator_id, UUID) else originator_id
+
+
 def _is_sqlite(recorder: Any) -> bool:
     from eventsourcing.sqlite import SQLiteAggregateRecorder
 
@@ -122,10 +128,13 @@ def fold_into(state: State, statements: Iterable[Statement]) -> None:
 
 
 def append(app: Application[Any], name: str, version: int,
-           statements: Iterable[Statement], batch: int = PAGE) -> int:
+           statements: Iterable[Statement], batch: int = PAGE,
+           opening: Sequence[Any] = ()) -> int:
     """Append `statements` to timeline `name` whose last stored version is `version`, all
     in one transaction (nothing half-written), serialising a batch at a time so a million
     statements never sit in memory as aggregate events. Returns how many were appended.
+    `opening`: pending aggregate events (a new timeline's `Started`, the index entry) to
+    store first, in the same transaction.
 
     The rows are exactly what `Negotiations.record` stores (the mapper's JSON of a
     `Negotiation.Recorded`); the library's optimistic concurrency still holds (the primary
@@ -146,21 +155,31 @@ def append(app: Application[Any], name: str, version: int,
         else:  # the recorder's own insert, inside our transaction
             recorder._insert_stored_events(cursor, [StoredEvent(*row) for row in rows])
 
-    with recorder.datastore.transaction(commit=True) as cursor:
-        rows: list[tuple[Any, int, str, bytes]] = []
+    def batches() -> Iterator[list[tuple[Any, int, str, bytes]]]:
         key = ident.hex if sqlite else ident
+        rows: list[tuple[Any, int, str, bytes]] = [
+            (_key(e.originator_id, sqlite), e.originator_version, e.topic, e.state)
+            for e in map(app.mapper.to_stored_event, opening)]
+        at = version
         for statement in statements:
-            version += 1
+            at += 1
             # == statement.model_dump(mode="json", exclude_none=True): every field of a
             # statement is already JSON (str, int, list of str), at a fifth of the cost
             data = {k: v for k, v in statement.__dict__.items() if v is not None}
-            state = orjson.dumps({**head, "originator_version": version, "statement": data})
-            rows.append((key, version, _RECORDED_TOPIC, state))
+            state = orjson.dumps({**head, "originator_version": at, "statement": data})
+            rows.append((key, at, _RECORDED_TOPIC, state))
             if len(rows) == batch:
-                insert(cursor, rows)
-                count += len(rows)
+                yield rows
                 rows = []
         if rows:
+            yield rows
+
+    if not hasattr(recorder, "datastore"):  # in memory: one insert is one transaction
+        every = [StoredEvent(*row) for rows in batches() for row in rows]
+        recorder.insert_events(every)
+        return len(every) - len(opening)
+    with recorder.datastore.transaction(commit=True) as cursor:
+        for rows in batches():
             insert(cursor, rows)
             count += len(rows)
-    return count
+    return count - len(opening)
