@@ -11,6 +11,7 @@ validated statements.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 from uuid import UUID
@@ -40,6 +41,8 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
 }
 _FIELDS_SET = {kind: frozenset(cls.model_fields) for kind, cls in EVENT_TYPES.items()}
 _new = object.__new__
+_intern = sys.intern
+_SHARED_FIELDS = ("party", "issue", "option", "about", "speaker", "source")
 _set = object.__setattr__
 
 
@@ -48,6 +51,12 @@ def trusted_statement(data: dict[str, Any]) -> Statement:
     the fields the mapper left out as None get their defaults back."""
     kind = data["type"]
     cls: type[EventBase] = EVENT_TYPES[kind]
+    # The fold keeps party, issue and option ids for every stance: one shared string per
+    # id instead of one decoded copy per event (~150 MB less for 10^6 events)
+    for name in _SHARED_FIELDS:
+        value = data.get(name)
+        if value is not None:
+            data[name] = _intern(value)
     event = _new(cls)
     _set(event, "__dict__", {**_DEFAULTS[kind], **data})
     _set(event, "__pydantic_fields_set__", _FIELDS_SET[kind])

@@ -15,14 +15,15 @@ from typing import Any
 from domain import fold
 from domain.state import Cell, ClaimState, PledgeState, State
 from domain.state_json import state_json
+from events.scenario import Header
 from events.timeline import Timeline
 
 #: The fewest steps between checkpoints (chosen by measurement, see docs/benchmark.md).
 MIN_EVERY = 4_096
 #: A checkpoint after step s holds about s steps' worth of state (provenance ids, claims,
-#: pledges; ~40 bytes a step): the checkpoints of a long timeline may hold this many
-#: steps in all (~320 MB), which sets the interval to max(MIN_EVERY, steps² / 2 BUDGET).
-BUDGET = 8_000_000
+#: pledges; ~70 bytes a step, measured): the checkpoints of a long timeline may hold this many
+#: steps in all (~350 MB), which sets the interval to max(MIN_EVERY, steps² / 2 BUDGET).
+BUDGET = 5_000_000
 
 
 def interval(steps: int) -> int:
@@ -40,7 +41,7 @@ class Replay:
         self.every = interval(timeline.steps) if every is None else every
         self._state = State.empty(timeline.header)
         self._marks: list[int] = [0]  # checkpoint steps, ascending
-        self._checkpoints: dict[int, State] = {0: State.empty(timeline.header)}
+        self._checkpoints: dict[int, Frozen] = {0: freeze(self._state)}
 
     @property
     def steps(self) -> int:
@@ -56,7 +57,7 @@ class Replay:
         here = self._state.step
         mark = self._marks[bisect_right(self._marks, step) - 1]
         if step < here or mark > here:  # back, or a checkpoint lies nearer than here
-            self._state = copy_state(self._checkpoints[mark])
+            self._state = thaw(self._checkpoints[mark], self.timeline.header)
         self._forward(step)
         return self._state
 
@@ -69,7 +70,7 @@ class Replay:
                 apply(state, event)
             if state.step % every == 0 and state.step > self._marks[-1]:
                 self._marks.append(state.step)
-                self._checkpoints[state.step] = copy_state(state)
+                self._checkpoints[state.step] = freeze(state)
 
     def copy(self, step: int | None = None) -> State:
         """An independent copy of the state after `step` events, to fold on from (e.g. a
@@ -95,3 +96,38 @@ def copy_state(state: State) -> State:
                for k, p in state.pledges.items()}
     return State(state.header, cells, claims, pledges, dict(state.pledge_events),
                  dict(state.stances), state.step, state.last_event, state.last_at)
+
+
+#: A checkpoint: the state as tuples and dicts of tuples. Tuples of strings cost less
+#: memory than lists and dataclass instances, and the garbage collector stops tracking
+#: them, so a dozen checkpoints of 10^6-step states do not slow every collection.
+Frozen = tuple[Any, ...]
+
+
+def freeze(state: State) -> Frozen:
+    """The checkpoint of `state` (shares its immutable values)."""
+    cells = {key: (c.option, tuple(c.accepts), tuple(c.rejects), tuple(c.conditions),
+                   tuple(c.history), tuple(c.claims), tuple(c.events))
+             for key, c in state.cells.items()}
+    claims = {k: (c.by, c.about, c.issue, c.option, tuple(c.rebuttals))
+              for k, c in state.claims.items()}
+    pledges = {k: (p.party, p.commitment, p.issue, p.event, tuple(p.evidence))
+               for k, p in state.pledges.items()}
+    return (cells, claims, pledges, tuple(state.pledge_events.items()),
+            tuple(state.stances.items()), state.step, state.last_event, state.last_at)
+
+
+def thaw(frozen: Frozen, header: Header) -> State:
+    """A new, independent state from checkpoint `frozen`."""
+    cells, claims, pledges, pledge_events, stances, step, last_event, last_at = frozen
+    return State(
+        header,
+        {key: Cell(option, set(accepts), set(rejects), list(conditions), list(history),
+                   list(claim_ids), list(events))
+         for key, (option, accepts, rejects, conditions, history, claim_ids, events)
+         in cells.items()},
+        {k: ClaimState(by, about, issue, option, list(rebuttals))
+         for k, (by, about, issue, option, rebuttals) in claims.items()},
+        {k: PledgeState(party, commitment, issue, event, list(evidence))
+         for k, (party, commitment, issue, event, evidence) in pledges.items()},
+        dict(pledge_events), dict(stances), step, last_event, last_at)

@@ -15,7 +15,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -94,8 +93,7 @@ def _store_figures(url: str, timeline: Timeline) -> dict[str, float]:
     """Append `timeline` to a fresh store at `url`, replay it; seconds and the baseline."""
     app = Negotiations(env=store_env(url))
     try:
-        app.record(replace(timeline, events=()))  # opens the timeline: Started + index
-        append_s = _timed(lambda: fastread.append(app, timeline.name, 1, timeline.events))
+        append_s = _timed(lambda: app.record(timeline))
         replay_s = _timed(lambda: fastread.state_at(app, timeline.name))
         baseline_s, raw_s = _baselines(list(fastread.stored_rows(app, timeline.name)),
                                        negotiation_id(timeline.name).hex)
