@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -54,16 +55,23 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def each_timeline(files: list[Path]) -> Iterator[tuple[Path, Timeline | None]]:
+    """Each file with its timeline, or None after printing its problems."""
+    for path in files:
+        try:
+            yield path, load_timeline(path)
+        except InputError as exc:
+            err.print(str(exc), markup=False)
+            yield path, None
+
+
 @app.command()
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario and overlay files.")]
              ) -> None:
     """Check scenario and overlay files; exit 1 with file:line errors."""
     bad = 0
-    for path in files:
-        try:
-            timeline = load_timeline(path)
-        except InputError as exc:
-            err.print(str(exc), markup=False)
+    for path, timeline in each_timeline(files):
+        if timeline is None:
             bad += 1
         else:
             out.print(f"{path}: ok ({timeline.steps} events)", markup=False)
@@ -78,11 +86,8 @@ def check(files: Annotated[list[Path], typer.Argument(help="Scenario and overlay
     from domain.expectations import check as run_checks
 
     bad = 0
-    for path in files:
-        try:
-            timeline = load_timeline(path)
-        except InputError as exc:
-            err.print(str(exc), markup=False)
+    for path, timeline in each_timeline(files):
+        if timeline is None:
             bad += 1
             continue
         failures = run_checks(timeline)
