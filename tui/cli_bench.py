@@ -112,13 +112,16 @@ def _baselines(rows: list[bytes], ident: str) -> tuple[float, float]:
 
 def _replay_peak_rss_mb(url: str, name: str) -> float:
     """Peak RSS of a fresh process that replays timeline `name` from the store at `url`."""
-    code = ("import sys, resource; from domain.application import Negotiations; "
+    # VmHWM, not getrusage: ru_maxrss survives fork + exec, so a child started by a
+    # big parent reports the parent's peak; VmHWM belongs to the new address space.
+    code = ("import sys; from domain.application import Negotiations; "
             "from domain.stores import store_env; from domain.fastread import state_at; "
             "state_at(Negotiations(env=store_env(sys.argv[1])), sys.argv[2]); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "print(next(l.split()[1] for l in open('/proc/self/status') "
+            "if l.startswith('VmHWM')))")
     done = subprocess.run([sys.executable, "-c", code, url, name], check=True,
                           capture_output=True, text=True)
-    return int(done.stdout.split()[-1]) / 1024  # Linux: KiB
+    return int(done.stdout.split()[-1]) / 1024  # kB
 
 
 def _stepping(timeline: Timeline, rng: random.Random) -> tuple[float, float]:
