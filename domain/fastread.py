@@ -20,6 +20,8 @@ import orjson
 from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Composed, Identifier
 from pydantic_core import PydanticUndefined
 
 from domain import fold
@@ -71,6 +73,7 @@ def stored_rows(app: Application[Any], name: str, gt: int = 1, lte: int | None =
     recorder: Any = app.recorder
     ident = negotiation_id(name)
     sqlite = getattr(recorder, "events_table_name", None) if _is_sqlite(recorder) else None
+    postgres = _postgres_select(recorder)
     while lte is None or gt < lte:
         limit = page if lte is None else min(page, lte - gt)
         if sqlite is not None:
@@ -86,6 +89,13 @@ def stored_rows(app: Application[Any], name: str, gt: int = 1, lte: int | None =
                     "ORDER BY originator_version LIMIT ?",
                     (ident.hex, gt, _NO_END if lte is None else lte, limit))
                 states = [row[0] for row in raw.fetchall()]
+        elif postgres is not None:
+            # the same for PostgreSQL: the state column alone, as tuples (not dict rows)
+            with recorder.datastore.get_connection() as conn, \
+                    conn.cursor(row_factory=tuple_row) as cursor:
+                cursor.execute(postgres, (ident, gt, _NO_END if lte is None else lte, limit),
+                               prepare=True)
+                states = [row[0] for row in cursor.fetchall()]
         else:
             states = [r.state for r in
                       recorder.select_events(ident, gt=gt, lte=lte, limit=limit)]
@@ -96,6 +106,20 @@ def stored_rows(app: Application[Any], name: str, gt: int = 1, lte: int | None =
 
 
 _NO_END = 2**62
+
+
+def _postgres_select(recorder: Any) -> Composed | None:
+    """The paged SELECT of the state column for a PostgreSQL recorder (else None)."""
+    from eventsourcing.postgres import PostgresAggregateRecorder
+
+    if not isinstance(recorder, PostgresAggregateRecorder):
+        return None
+    return SQL(
+        "SELECT state FROM {schema}.{table} WHERE originator_id = %s "
+        "AND originator_version > %s AND originator_version <= %s "
+        "ORDER BY originator_version LIMIT %s"
+    ).format(schema=Identifier(recorder.datastore.schema),
+             table=Identifier(recorder.events_table_name))
 
 
 def _key(originator_id: Any, sqlite: bool) -> Any:

@@ -125,3 +125,15 @@ def test_withdraw_equals_a_full_refold(stances: list[tuple[Any, ...]],
         assert cell.history == expected.history
         assert (cell.option, cell.accepts, cell.rejects, cell.conditions) == (
             expected.option, expected.accepts, expected.rejects, expected.conditions)
+
+
+def test_the_state_read_from_postgresql_equals_folding_the_first_events(
+        postgres_url: str) -> None:
+    timeline = synthetic.timeline(synthetic.Spec(1200, seed=8))
+    app = Negotiations(env=store_env(postgres_url))
+    app.record(timeline)
+    for step in (0, 1, 777, 1200):
+        state = fastread.state_at(app, timeline.name, step)
+        assert state_json(state, timeline.steps) == plain(timeline, step)
+    assert len(list(fastread.stored_rows(app, timeline.name, page=100))) == 1200
+    app.close()
