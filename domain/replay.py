@@ -24,8 +24,8 @@ from events.timeline import Timeline
 #: The fewest steps between checkpoints (chosen by measurement, see docs/benchmark.md).
 MIN_EVERY = 4_096
 #: A checkpoint after step s holds about s steps' worth of state (provenance ids, claims,
-#: pledges; ~70 bytes a step, measured): the checkpoints of a long timeline may hold this many
-#: steps in all (~350 MB), which sets the interval to max(MIN_EVERY, steps² / 2 BUDGET).
+#: pledges: ~80 bytes a step, measured). The checkpoints of a timeline may hold this many
+#: steps in all (~440 MB at 10^6 steps): the interval is max(MIN_EVERY, steps² / 2 BUDGET).
 BUDGET = 5_000_000
 
 
