@@ -87,7 +87,7 @@ class Negotiation(BaseAggregate[UUID]):
             id=negotiation_id(name),
             name=name,
             title=title,
-            header=Header.model_validate(header.model_dump(include=set(Header.model_fields))),
+            header=header.bare(),
             base=base,
             fork_step=fork_step,
         )

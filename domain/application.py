@@ -16,7 +16,6 @@ from domain.index import INDEX_ID, Entry, TimelineIndex
 from domain.persistence import OrjsonTranscoder, PydanticMapper
 from domain.state_json import state_json
 from events.catalogue import Event as Statement
-from events.scenario import Header
 from events.timeline import Timeline
 
 
@@ -55,27 +54,23 @@ class Negotiations(Application[UUID]):
         "MAPPER_TOPIC": get_topic(PydanticMapper),
     }
 
-    def record(self, timeline: Timeline, base: str | None = None,
-               fork_step: int | None = None) -> Recorded:
-        """Store `timeline` (append-only). Raises StoreConflict if it contradicts the store."""
+    def record(self, timeline: Timeline) -> Recorded:
+        """Store `timeline` (append-only; an overlay as a branch of its base). Raises
+        StoreConflict if it contradicts the store."""
         if timeline.base is not None:  # a what-if: a branch of its base
             return branches.record_branch(self, timeline)
         try:
             aggregate: Negotiation = self.repository.get(negotiation_id(timeline.name))
         except AggregateNotFoundError:
-            aggregate = Negotiation.start(timeline.name, timeline.title, timeline.header,
-                                          base=base, fork_step=fork_step)
-            stored: list[Statement] = []
+            aggregate = Negotiation.start(timeline.name, timeline.title, timeline.header)
             index = self.index()
-            index.list(Entry(name=timeline.name, title=timeline.title, base=base,
-                             fork_step=fork_step))
+            index.list(Entry(name=timeline.name, title=timeline.title))
             # one transaction, batch by batch (not a million pending aggregate events)
             fastread.append(self, timeline.name, aggregate.version, timeline.events,
                             opening=[*aggregate.collect_events(), *index.collect_events()])
             return Recorded(timeline.name, 0, len(timeline.events))
-        else:
-            stored = list(self.statements(timeline.name))
-            _check_prefix(timeline, aggregate, stored)
+        stored = list(self.statements(timeline.name))
+        _check_prefix(timeline, aggregate, stored)
         fastread.append(self, timeline.name, aggregate.version, timeline.events[len(stored):])
         return Recorded(timeline.name, len(stored), len(timeline.events) - len(stored))
 
@@ -133,8 +128,7 @@ class Negotiations(Application[UUID]):
 
 
 def _check_prefix(timeline: Timeline, aggregate: Negotiation, stored: list[Statement]) -> None:
-    header = Header.model_validate(timeline.header.model_dump(include=set(Header.model_fields)))
-    if header != aggregate.header:
+    if timeline.header.bare() != aggregate.header:
         raise StoreConflict(
             f"{timeline.file}: the parties, issues or sources of {timeline.name!r} differ from "
             "the stored ones; the store is append-only: record the change under a new "
@@ -149,12 +143,12 @@ def _check_prefix(timeline: Timeline, aggregate: Negotiation, stored: list[State
         if old != new:
             raise StoreConflict(
                 f"{timeline.file}: step {step} differs from the stored history of "
-                f"{timeline.name!r} ({_difference(old, new)}); the store is "
+                f"{timeline.name!r} ({difference(old, new)}); the store is "
                 "append-only: add a correcting event after the stored ones, or record a branch"
             )
 
 
-def _difference(old: Statement, new: Statement) -> str:
+def difference(old: Statement, new: Statement) -> str:
     """What differs between a stored statement and the file's, in a few words."""
     if old.id != new.id:
         return f"stored {old.id!r}, file {new.id!r}"

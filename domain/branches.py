@@ -18,7 +18,6 @@ from domain.aggregate import Negotiation, negotiation_id
 from domain.diff import common_prefix, fork_state
 from domain.index import Entry
 from events.catalogue import Event as Statement
-from events.scenario import Header
 from events.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -127,7 +126,7 @@ def record_branch(app: Negotiations, timeline: Timeline) -> Recorded:
 
 def _check_branch(timeline: Timeline, stored: Negotiation, fork: int) -> None:
     """The stored branch must be a prefix of this one: same base, fork, header, statements."""
-    from domain.application import StoreConflict
+    from domain.application import StoreConflict, difference
 
     where = f"{timeline.file}: {timeline.name!r}"
     assert timeline.base is not None
@@ -135,8 +134,7 @@ def _check_branch(timeline: Timeline, stored: Negotiation, fork: int) -> None:
         stored_as = f"a branch of {stored.base!r}" if stored.base else "a timeline of its own"
         raise StoreConflict(f"{where} is stored as {stored_as}, not as a branch of "
                             f"{timeline.base.name!r}; record the what-if under a new id")
-    header = Header.model_validate(timeline.header.model_dump(include=set(Header.model_fields)))
-    if header != stored.header:
+    if timeline.header.bare() != stored.header:
         raise StoreConflict(f"{where}: the parties, issues or sources differ from the stored "
                             "ones; the store is append-only")
     stored_fork = stored.fork_step or 0
@@ -150,6 +148,6 @@ def _check_branch(timeline: Timeline, stored: Negotiation, fork: int) -> None:
     for step, old in enumerate(stored.own, start=stored_fork + 1):
         new = timeline.events[step - 1]
         if old != new:
-            raise StoreConflict(f"{where}: step {step} differs from the stored branch (stored "
-                                f"{old.id!r}, file {new.id!r}); the store is append-only: "
+            raise StoreConflict(f"{where}: step {step} differs from the stored branch "
+                                f"({difference(old, new)}); the store is append-only: "
                                 "record the what-if under a new id")

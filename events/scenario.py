@@ -107,6 +107,10 @@ class Header(Strict):
     issues: Annotated[list[Issue], Field(min_length=1)]
     sources: list[Source] = Field(default_factory=list)
 
+    def bare(self) -> Header:
+        """Just the header: a Scenario's events and expectations left out."""
+        return Header.model_validate(self.model_dump(include=set(Header.model_fields)))
+
     def issue(self, issue_id: str) -> Issue:
         """The issue with this id (KeyError when unknown)."""
         for issue in self.issues:
