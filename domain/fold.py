@@ -6,6 +6,7 @@ validated (`events.references`): targets exist, come earlier and are not retract
 
 from __future__ import annotations
 
+from collections.abc import MutableSequence, Sequence
 from typing import Any, Literal
 
 from domain.state import Cell, ClaimState, PledgeState, State
@@ -44,7 +45,10 @@ def apply(state: State, event: Event) -> None:
                                                   event.id)
         state.pledge_events[event.id] = event.pledge
     elif isinstance(event, Report):
-        state.pledges[event.pledge].evidence.append((event.id, event.finding))
+        # a new PledgeState, never a change in place: a Replay's checkpoints share them
+        p = state.pledges[event.pledge]
+        state.pledges[event.pledge] = PledgeState(p.party, p.commitment, p.issue, p.event,
+                                                  [*p.evidence, (event.id, event.finding)])
     elif isinstance(event, Retraction):
         _retract(state, event)
     state.step += 1
@@ -85,7 +89,9 @@ def _reject(state: State, event: Rejection) -> None:
     for target in event.target:
         claim = state.claims.get(target)
         if claim is not None:  # a rebuttal: the claim is marked, the party's options stay
-            claim.rebuttals.append(event.id)
+            # a new ClaimState, never a change in place: a Replay's checkpoints share them
+            state.claims[target] = ClaimState(claim.by, claim.about, claim.issue, claim.option,
+                                              [*claim.rebuttals, event.id])
             cell = state.cell(claim.about, claim.issue)
             if not cell.events or cell.events[-1] != event.id:
                 cell.events.append(event.id)
@@ -120,7 +126,7 @@ def _retract(state: State, event: Retraction) -> None:
 # to what it touches rather than the whole history (quadratic over 10^5+ events).
 
 
-def _rfind(history: list[tuple[Any, ...]], event_id: str) -> int | None:
+def _rfind(history: Sequence[tuple[Any, ...]], event_id: str) -> int | None:
     """Index of the last stance of `event_id` in `history`, searching from the end."""
     for i in range(len(history) - 1, -1, -1):
         if history[i][0] == event_id:
@@ -128,7 +134,7 @@ def _rfind(history: list[tuple[Any, ...]], event_id: str) -> int | None:
     return None
 
 
-def _remove_last(ids: list[str], event_id: str) -> None:
+def _remove_last(ids: MutableSequence[str], event_id: str) -> None:
     """Remove the last occurrence of `event_id` (each id occurs once per cell list)."""
     for i in range(len(ids) - 1, -1, -1):
         if ids[i] == event_id:

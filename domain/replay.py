@@ -16,22 +16,21 @@ from contextlib import contextmanager
 from typing import Any
 
 from domain import fold
+from domain.persistent import ChunkedList, ChunkedMap
 from domain.state import Cell, ClaimState, PledgeState, State
 from domain.state_json import state_json
 from events.scenario import Header
 from events.timeline import Timeline
 
-#: The fewest steps between checkpoints (chosen by measurement, see docs/benchmark.md).
-MIN_EVERY = 4_096
-#: A checkpoint after step s holds about s steps' worth of state (provenance ids, claims,
-#: pledges: ~80 bytes a step, measured). The checkpoints of a timeline may hold this many
-#: steps in all (~440 MB at 10^6 steps): the interval is max(MIN_EVERY, steps² / 2 BUDGET).
-BUDGET = 5_000_000
+#: Steps between checkpoints. A jump folds at most this many events after restoring the
+#: nearest checkpoint (O(cells + items / CHUNK), under a millisecond at 10^6 steps); a
+#: checkpoint costs memory for what changed since the one before (docs/benchmark.md).
+EVERY = 4_096
 
 
 def interval(steps: int) -> int:
     """Steps between checkpoints for a timeline of `steps` events."""
-    return max(MIN_EVERY, steps * steps // (2 * BUDGET))
+    return EVERY
 
 
 @contextmanager
@@ -59,7 +58,7 @@ class Replay:
             raise ValueError("checkpoints need an interval of at least one step")
         self.timeline = timeline
         self.every = interval(timeline.steps) if every is None else every
-        self._state = State.empty(timeline.header)
+        self._state = persistent(State.empty(timeline.header))
         self._marks: list[int] = [0]  # checkpoint steps, ascending
         self._checkpoints: dict[int, Frozen] = {0: freeze(self._state)}
 
@@ -119,36 +118,50 @@ def copy_state(state: State) -> State:
                  dict(state.stances), state.step, state.last_event, state.last_at)
 
 
-#: A checkpoint: the state as tuples and dicts of tuples. Tuples of strings cost less
-#: memory than lists and dataclass instances, and the garbage collector stops tracking
-#: them, so a dozen checkpoints of 10^6-step states do not slow every collection.
+#: A checkpoint: the cells as tuples, their lists and the four maps as structure-sharing
+#: copies (`domain.persistent`): O(cells + items / CHUNK) to take and to restore, and the
+#: chunks frozen before the previous checkpoint are shared with it, so a checkpoint costs
+#: memory only for what changed since.
 Frozen = tuple[Any, ...]
 
 
-def freeze(state: State) -> Frozen:
-    """The checkpoint of `state` (shares its immutable values)."""
-    cells = {key: (c.option, tuple(c.accepts), tuple(c.rejects), tuple(c.conditions),
-                   tuple(c.history), tuple(c.claims), tuple(c.events))
+def persistent(state: State) -> State:
+    """`state` rebuilt on the structure-sharing containers a Replay folds on."""
+    cells = {key: Cell(c.option, set(c.accepts), set(c.rejects), list(c.conditions),
+                       ChunkedList(c.history), ChunkedList(c.claims), ChunkedList(c.events))
              for key, c in state.cells.items()}
-    claims = {k: (c.by, c.about, c.issue, c.option, tuple(c.rebuttals))
-              for k, c in state.claims.items()}
-    pledges = {k: (p.party, p.commitment, p.issue, p.event, tuple(p.evidence))
-               for k, p in state.pledges.items()}
-    return (cells, claims, pledges, tuple(state.pledge_events.items()),
-            tuple(state.stances.items()), state.step, state.last_event, state.last_at)
+    return State(state.header, cells, ChunkedMap(state.claims.items()),
+                 ChunkedMap(state.pledges.items()), ChunkedMap(state.pledge_events.items()),
+                 ChunkedMap(state.stances.items()), state.step, state.last_event,
+                 state.last_at)
+
+
+def _shared(items: Any) -> Any:
+    assert isinstance(items, ChunkedList | ChunkedMap), "a Replay state is persistent"
+    return items.copy()
+
+
+def freeze(state: State) -> Frozen:
+    """The checkpoint of `state`, a state on persistent containers (see `persistent`).
+    ClaimState and PledgeState values are shared: the fold replaces them, never changes
+    them in place."""
+    cells = {key: (c.option, tuple(c.accepts), tuple(c.rejects), tuple(c.conditions),
+                   _shared(c.history), _shared(c.claims), _shared(c.events))
+             for key, c in state.cells.items()}
+    return (cells, _shared(state.claims), _shared(state.pledges),
+            _shared(state.pledge_events), _shared(state.stances), state.step,
+            state.last_event, state.last_at)
 
 
 def thaw(frozen: Frozen, header: Header) -> State:
-    """A new, independent state from checkpoint `frozen`."""
+    """A new state from checkpoint `frozen`, independent of it and of other states
+    (they share only frozen chunks and immutable values)."""
     cells, claims, pledges, pledge_events, stances, step, last_event, last_at = frozen
     return State(
         header,
-        {key: Cell(option, set(accepts), set(rejects), list(conditions), list(history),
-                   list(claim_ids), list(events))
+        {key: Cell(option, set(accepts), set(rejects), list(conditions), history.copy(),
+                   claim_ids.copy(), events.copy())
          for key, (option, accepts, rejects, conditions, history, claim_ids, events)
          in cells.items()},
-        {k: ClaimState(by, about, issue, option, list(rebuttals))
-         for k, (by, about, issue, option, rebuttals) in claims.items()},
-        {k: PledgeState(party, commitment, issue, event, list(evidence))
-         for k, (party, commitment, issue, event, evidence) in pledges.items()},
-        dict(pledge_events), dict(stances), step, last_event, last_at)
+        claims.copy(), pledges.copy(), pledge_events.copy(), stances.copy(), step,
+        last_event, last_at)

@@ -1,12 +1,16 @@
 """The folded negotiation state, and its JSON form (the stable contract of DESIGN.md).
 
 Plain mutable dataclasses: the fold rules in `domain.fold` are the only code that changes
-them. Derived measures (contested claims, gaps, common ground, pledge status) are computed
-when the state is read, never stored, so they are right at every step.
+them. Their lists and dicts are plain ones, except in the states a `domain.replay.Replay`
+folds, which use the structure-sharing stand-ins of `domain.persistent` (hence the
+abstract container types below). Derived measures (contested claims, gaps, common
+ground, pledge status) are computed when the state is read, never stored, so they are
+right at every step.
 """
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping, MutableSequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,11 +27,11 @@ class Cell:
     conditions: list[str] = field(default_factory=list)
     #: the party's own non-retracted stances on this issue: (event id, kind, option,
     #: conditions), kept so that a retraction can refold the cell
-    history: list[tuple[Any, ...]] = field(default_factory=list)
+    history: MutableSequence[tuple[Any, ...]] = field(default_factory=list)
     #: ids of the (non-retracted) claims about this party on this issue
-    claims: list[str] = field(default_factory=list)
+    claims: MutableSequence[str] = field(default_factory=list)
     #: ids of the events that shaped this cell, in timeline order
-    events: list[str] = field(default_factory=list)
+    events: MutableSequence[str] = field(default_factory=list)
 
 
 @dataclass
@@ -85,12 +89,12 @@ class State:
 
     header: Header
     cells: dict[tuple[str, str], Cell]
-    claims: dict[str, ClaimState] = field(default_factory=dict)
-    pledges: dict[str, PledgeState] = field(default_factory=dict)
+    claims: MutableMapping[str, ClaimState] = field(default_factory=dict)
+    pledges: MutableMapping[str, PledgeState] = field(default_factory=dict)
     #: pledge event id → pledge id (retractions name the event)
-    pledge_events: dict[str, str] = field(default_factory=dict)
+    pledge_events: MutableMapping[str, str] = field(default_factory=dict)
     #: proposal/acceptance event id → (party, issue, option), for targets and retractions
-    stances: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    stances: MutableMapping[str, tuple[str, str, str]] = field(default_factory=dict)
     step: int = 0
     last_event: str | None = None
     last_at: str | None = None

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from domain import fastread, fold
 from domain.application import Negotiations
+from domain.persistent import ChunkedList, ChunkedMap
 from domain.replay import Replay, copy_state
 from domain.state import Cell, State
 from domain.state_json import state_json
@@ -137,3 +138,63 @@ def test_the_state_read_from_postgresql_equals_folding_the_first_events(
         assert state_json(state, timeline.steps) == plain(timeline, step)
     assert len(list(fastread.stored_rows(app, timeline.name, page=100))) == 1200
     app.close()
+
+
+# The structure-sharing containers of a Replay's states behave as a list and a dict, and a
+# copy is independent of the original whatever either does afterwards.
+
+LIST_OPS = st.lists(st.tuples(st.sampled_from(["append", "del", "set", "copy"]),
+                              st.integers(0, 10_000)), max_size=1_500)
+
+
+@given(LIST_OPS)
+@settings(max_examples=60, deadline=None)
+def test_chunked_list_behaves_as_a_list(ops: list[tuple[str, int]]) -> None:
+    chunked: ChunkedList[int] = ChunkedList()
+    model: list[int] = []
+    copies: list[tuple[ChunkedList[int], list[int]]] = []
+    for op, n in ops:
+        if op == "append" or not model:
+            chunked.append(n)
+            model.append(n)
+        elif op == "del":
+            del chunked[n % len(model)]
+            del model[n % len(model)]
+        elif op == "set":
+            chunked[-(n % len(model)) - 1] = n
+            model[-(n % len(model)) - 1] = n
+        else:
+            copies.append((chunked.copy(), list(model)))
+        start = n % (len(model) + 1)
+        assert chunked[start:] == model[start:]
+    assert list(chunked) == model and list(reversed(chunked)) == model[::-1]
+    assert [chunked[i] for i in range(len(model))] == model
+    for copy, then in copies:
+        assert list(copy) == then
+
+
+MAP_OPS = st.lists(st.tuples(st.sampled_from(["set", "del", "copy"]), st.integers(0, 400),
+                             st.integers()), max_size=1_500)
+
+
+@given(MAP_OPS)
+@settings(max_examples=60, deadline=None)
+def test_chunked_map_behaves_as_a_dict(ops: list[tuple[str, int, int]]) -> None:
+    chunked: ChunkedMap[int, int] = ChunkedMap()
+    model: dict[int, int] = {}
+    copies: list[tuple[ChunkedMap[int, int], dict[int, int]]] = []
+    for op, key, value in ops:
+        if op == "set":
+            chunked[key] = value
+            model[key] = value
+        elif op == "del" and key in model:
+            del chunked[key]
+            del model[key]
+        elif op == "copy":
+            copies.append((chunked.copy(), dict(model)))
+        assert (key in chunked) == (key in model)
+        assert chunked.get(key) == model.get(key)
+    assert list(chunked.items()) == list(model.items()) and len(chunked) == len(model)
+    # a copy keeps what it held while the original changes on
+    for copy, then in copies:
+        assert list(copy.items()) == list(then.items())

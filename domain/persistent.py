@@ -1,0 +1,256 @@
+"""Containers that share structure between copies, so that a `Replay` can keep a
+checkpoint every few thousand steps and restore one in well under a millisecond.
+
+Both keep their items in frozen chunks (tuples, shared by every copy) plus a small
+mutable tail: a copy costs O(items / CHUNK), and a write copies at most one chunk.
+They stand in for the lists and dicts of `domain.state` in the states a Replay folds;
+`domain.fold` works on either unchanged. The standard library has no persistent
+sequence or ordered map, and a HAMT (e.g. `immutables.Map`) neither keeps insertion
+order (the JSON contract does) nor shares the nodes of keys inserted in timeline order
+as well as append-only chunks do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, MutableMapping, MutableSequence
+from itertools import chain
+from typing import Any, Generic, TypeVar, overload
+
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+
+#: Items per frozen chunk: small enough that copying one on a write is cheap, large
+#: enough that a copy of 10^6 ids is a few thousand pointers.
+CHUNK = 256
+
+
+class ChunkedList(MutableSequence[T]):
+    """A list whose copies share its frozen chunks. Fast at the end: appends, reads and
+    deletions near the end (what the fold does); an index far back walks the chunks."""
+
+    __slots__ = ("_chunks", "_len", "_tail", "_uniform")
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        self._chunks: list[tuple[T, ...]] = []
+        self._tail: list[T] = []
+        self._len = 0
+        #: every chunk holds CHUNK items (no deletion or insertion before the tail yet)
+        self._uniform = True
+        for item in items:
+            self.append(item)
+
+    def copy(self) -> ChunkedList[T]:
+        """An independent copy sharing the frozen chunks (O(len / CHUNK))."""
+        other: ChunkedList[T] = ChunkedList.__new__(ChunkedList)
+        other._chunks = self._chunks.copy()
+        other._tail = self._tail.copy()
+        other._len = self._len
+        other._uniform = self._uniform
+        return other
+
+    def __len__(self) -> int:
+        return self._len
+
+    def append(self, value: T) -> None:
+        """Add `value` at the end."""
+        tail = self._tail
+        tail.append(value)
+        self._len += 1
+        if len(tail) >= CHUNK:
+            self._chunks.append(tuple(tail))
+            self._tail = []
+
+    def _locate(self, index: int) -> tuple[int, int]:
+        """(chunk number, offset) of `index`; chunk number -1 is the tail."""
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError("list index out of range")
+        start = self._len - len(self._tail)
+        if index >= start:
+            return -1, index - start
+        if self._uniform:
+            return divmod(index, CHUNK)
+        chunks = self._chunks
+        for n in range(len(chunks) - 1, -1, -1):
+            start -= len(chunks[n])
+            if index >= start:
+                return n, index - start
+        raise AssertionError("unreachable: the chunks hold len items")
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            start, stop, stride = index.indices(self._len)
+            if stride == 1 and stop == self._len:  # a suffix: collect from the end
+                out: list[T] = []
+                for item in reversed(self):
+                    if len(out) >= stop - start:
+                        break
+                    out.append(item)
+                out.reverse()
+                return out
+            return list(self)[index]
+        n, offset = self._locate(index)
+        return self._tail[offset] if n < 0 else self._chunks[n][offset]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(index, slice):
+            raise TypeError("ChunkedList does not support slice assignment")
+        n, offset = self._locate(index)
+        if n < 0:
+            self._tail[offset] = value
+        else:
+            chunk = self._chunks[n]
+            self._chunks[n] = (*chunk[:offset], value, *chunk[offset + 1:])
+
+    def __delitem__(self, index: Any) -> None:
+        if isinstance(index, slice):
+            raise TypeError("ChunkedList does not support slice deletion")
+        n, offset = self._locate(index)
+        if n < 0:
+            del self._tail[offset]
+        else:
+            chunk = self._chunks[n]
+            self._uniform = False
+            if len(chunk) == 1:
+                del self._chunks[n]
+            else:
+                self._chunks[n] = chunk[:offset] + chunk[offset + 1:]
+        self._len -= 1
+
+    def insert(self, index: int, value: T) -> None:
+        """Insert `value` before `index` (at the end: an append)."""
+        if index >= self._len:
+            self.append(value)
+            return
+        n, offset = self._locate(index)
+        if n < 0:
+            self._tail.insert(offset, value)
+        else:
+            chunk = self._chunks[n]
+            self._uniform = False
+            self._chunks[n] = (*chunk[:offset], value, *chunk[offset:])
+        self._len += 1
+
+    def __iter__(self) -> Iterator[T]:
+        return chain(chain.from_iterable(self._chunks), self._tail)
+
+    def __reversed__(self) -> Iterator[T]:
+        yield from reversed(self._tail)
+        for chunk in reversed(self._chunks):
+            yield from reversed(chunk)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ChunkedList | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                          strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ChunkedList({list(self)!r})"
+
+
+#: A deleted slot of a ChunkedMap.
+_GONE: Any = object()
+
+
+class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
+    """An insertion-ordered dict whose copies share frozen chunks of (key, value) slots.
+
+    A new key takes the next slot; a deletion leaves a tombstone, so a key's slot number
+    never moves. The index from key to slot numbers is shared by a map and all its
+    copies: it holds only (key → slots ever used by it), which is the same in every copy
+    as long as the copies perform the same sequence of changes — true of the states of
+    one Replay, which all fold the same timeline. Do not change a copy in another way.
+    """
+
+    __slots__ = ("_index", "_live", "_slots")
+
+    def __init__(self, items: Iterable[tuple[K, V]] = ()) -> None:
+        self._index: dict[K, tuple[int, ...]] = {}
+        self._slots: ChunkedList[Any] = ChunkedList()
+        self._live = 0
+        for key, value in items:
+            self[key] = value
+
+    def copy(self) -> ChunkedMap[K, V]:
+        """A copy that shares the frozen chunks and the key index (O(len / CHUNK))."""
+        other: ChunkedMap[K, V] = ChunkedMap.__new__(ChunkedMap)
+        other._index = self._index
+        other._slots = self._slots.copy()
+        other._live = self._live
+        return other
+
+    def _slot(self, key: K) -> int:
+        """The slot number holding `key`, or -1."""
+        slots = self._index.get(key)
+        if slots is not None:
+            used = self._slots._len
+            for n in reversed(slots):
+                if n < used:
+                    entry = self._slots[n]
+                    if entry is not _GONE and entry[0] == key:
+                        return n
+        return -1
+
+    def __getitem__(self, key: K) -> V:
+        n = self._slot(key)
+        if n < 0:
+            raise KeyError(key)
+        value: V = self._slots[n][1]
+        return value
+
+    def get(self, key: K, default: Any = None) -> Any:
+        """The value of `key`, or `default`."""
+        n = self._slot(key)
+        return default if n < 0 else self._slots[n][1]
+
+    def __contains__(self, key: object) -> bool:
+        return self._slot(key) >= 0  # type: ignore[arg-type]
+
+    def __setitem__(self, key: K, value: V) -> None:
+        n = self._slot(key)
+        if n >= 0:
+            self._slots[n] = (key, value)
+            return
+        n = self._slots._len
+        self._slots.append((key, value))
+        used = self._index.get(key)
+        if used is None:
+            self._index[key] = (n,)
+        elif n not in used:
+            self._index[key] = (*used, n)
+        self._live += 1
+
+    def __delitem__(self, key: K) -> None:
+        n = self._slot(key)
+        if n < 0:
+            raise KeyError(key)
+        self._slots[n] = _GONE
+        self._live -= 1
+
+    def __len__(self) -> int:
+        return self._live
+
+    def __iter__(self) -> Iterator[K]:
+        return (entry[0] for entry in self._slots if entry is not _GONE)
+
+    def items(self) -> Iterator[tuple[K, V]]:  # type: ignore[override]
+        """(key, value) in insertion order."""
+        return (entry for entry in self._slots if entry is not _GONE)
+
+    def values(self) -> Iterator[V]:  # type: ignore[override]
+        """Values in insertion order."""
+        return (entry[1] for entry in self._slots if entry is not _GONE)
+
+    def __repr__(self) -> str:
+        return f"ChunkedMap({dict(self.items())!r})"
