@@ -28,9 +28,9 @@ async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
         pilot.app.refresh_view()
 
 
-def matrix_cell(app: AccordApp, party: str, issue: str) -> str:
-    matrix = app.query_one(PositionsMatrix)
-    return str(matrix.get_cell(party, issue))
+def matrix_cell(app: AccordApp, party: str, issue: str) -> str | None:
+    """The cell's text, None when the party has no stance and is not shown."""
+    return app.query_one(PositionsMatrix).cell_at(party, issue)
 
 
 @pytest.mark.asyncio
@@ -39,7 +39,9 @@ async def test_opens_before_the_first_event_and_steps() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert app.sub_title == "Step 0/10"
-        assert matrix_cell(app, "ukraine", "neutrality") == "—"
+        assert matrix_cell(app, "ukraine", "neutrality") is None
+        assert "not shown: russia, ukraine, turkey" in str(
+            app.query_one(PositionsMatrix).border_title)
         await pilot.press("j")
         assert app.sub_title.startswith("Step 1/10 · 2022-03-29 10:00")
         assert matrix_cell(app, "ukraine", "neutrality") == "• Neutral with guarantees"
@@ -176,7 +178,8 @@ async def test_enter_on_a_cell_lists_its_events_with_quotes() -> None:
         await ready(pilot)
         await pilot.press("G", "tab")
         matrix = app.query_one(PositionsMatrix)
-        matrix.move_cursor(row=1, column=2)  # ukraine × crimea
+        matrix.move_cursor(row=1, column=[p.id for p in matrix.parties].index("ukraine") + 1)
+        assert matrix.current_cell() == ("ukraine", "crimea")
         await pilot.press("enter")
         await pilot.pause()
         text = str(app.screen.query_one("#cell-events").content)
@@ -219,3 +222,39 @@ async def test_remapped_key_steps() -> None:
         await ready(pilot)
         await pilot.press("l", "l")
         assert app.step == 2
+
+
+@pytest.mark.asyncio
+async def test_istanbul_matrix_reads_at_120_columns_and_names_the_cursor_cell() -> None:
+    app = AccordApp(Path(__file__).parents[2] / "scenarios" / "istanbul-2022.yaml", keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("G")
+        await pilot.pause()
+        matrix = app.query_one(PositionsMatrix)
+        # option ids, broken after a hyphen, instead of labels cut to five letters
+        assert matrix_cell(app, "russia", "crimea") == "russian-\nterritory"
+        assert matrix_cell(app, "russia", "neutrality") == "non-bloc-\nnon-nuclear"
+        assert matrix_cell(app, "turkey", "crimea") is None
+        assert "not shown: turkey, un, western-governments" in str(matrix.border_title)
+        matrix.focus()
+        matrix.move_cursor(row=2, column=1)
+        await pilot.pause()
+        assert str(matrix.border_subtitle) == "russia × crimea: Part of Russia, not negotiable"
+        await pilot.press("s")
+        assert matrix_cell(app, "turkey", "crimea") == "—"
+
+
+@pytest.mark.asyncio
+async def test_compare_footer_lists_only_its_own_keys() -> None:
+    app = make_app("no-rebuttal.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        shown = {b.binding.description for b in app.screen.active_bindings.values()
+                 if b.binding.show}
+        assert shown == {"Step", "Back", "Divergence", "Next variant", "Close", "Silent parties"}
+        await pilot.press("x")  # the main screen's "drop" does not act behind it
+        assert app.live is not None and app.live.empty

@@ -1,16 +1,34 @@
-"""The positions matrix: parties × issues, each cell the option a party holds."""
+"""The positions matrix: one row per issue, one column per party, each cell the option
+that party holds.
+
+Issues run down the rows (there are few and they have short ids) and parties across,
+because at 120 columns seven issues across leave five characters a cell. Parties with
+no stance yet are left out (the title names them; `s` on the matrix shows them). Cells
+show the option's full label when the column has room for it and its id (short and
+readable, e.g. `russian-territory`) when it does not; the full label of the cell under
+the cursor is always shown under the matrix.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from events.scenario import Header
+from events.scenario import Header, Issue, Party
 
 #: Colours along an issue's axis, from one pole (0) to the other (1).
 _AXIS = ["#4f9dde", "#61b3a0", "#c9b458", "#e08a4b", "#d9534f"]
+#: Below this cell width the option id is shown instead of the label.
+FULL_LABEL_WIDTH = 20
+#: Lines a full label may take in a cell before it is clipped.
+LABEL_LINES = 3
+#: Widest issue name in the first column.
+ISSUE_WIDTH = 13
+#: The gap column ("0.67") with its padding.
+_GAP_COLUMN = 6
 
 
 def stance_colour(position: float) -> str:
@@ -22,11 +40,38 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def wrap_id(option: str, width: int) -> str:
+    """An option id broken after its hyphens into lines of at most `width` (Rich wraps
+    only at spaces, and would cut `guarantors-strong-armies` mid-word)."""
+    lines: list[str] = []
+    for part in option.replace("-", "-\n").split("\n"):
+        if lines and len(lines[-1]) + len(part) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return "\n".join(_clip(line, width) for line in lines)
+
+
+def short_issue(issue: Issue, width: int = ISSUE_WIDTH) -> str:
+    """An issue's id, or its last word when the id is too long (`security-guarantees` →
+    `guarantees`)."""
+    if len(issue.id) <= width:
+        return issue.id
+    last = issue.id.rsplit("-", 1)[-1]
+    return last if len(last) <= width else _clip(issue.id, width)
+
+
+def party_heading(party: Party, width: int) -> str:
+    """A party's name, or its id when the name does not fit."""
+    return party.name if len(party.name) <= width else _clip(party.id, width)
+
+
 def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
               event: str | None, detailed: bool, differs: bool = False,
-              max_label: int = 24) -> Text:
-    """One cell: the option label coloured by stance; `•` when the current event shaped it,
-    `⚑` when a claim about it is contested; accepts/rejects/conditions when detailed."""
+              max_label: int = 24, compact: bool = False) -> Text:
+    """One cell: the option label (its id when `compact`) coloured by stance; `•` when the
+    current event shaped it, `⚑n` when n claims about it are contested;
+    accepts/rejects/conditions when detailed."""
     cell = state["positions"][party][issue_id]
     issue = header.issue(issue_id)
     labels = {o.id: o.label for o in issue.options}
@@ -34,7 +79,8 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
     if option is None:
         text = Text("—", style="dim")
     else:
-        label = _clip(labels.get(option, option), max_label)
+        label = wrap_id(option, max_label) if compact \
+            else _clip(labels.get(option, option), max_label * LABEL_LINES)
         text = Text(label, style=stance_colour(issue.position_of(option)))
     contested = [c for c in cell["claims"] if state["claims"][c]["contested"]]
     if contested:
@@ -42,10 +88,11 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
     if event is not None and event in cell["events"]:
         text = Text("• ", style="bold") + text
     if detailed:
+        shown = (lambda o: o) if compact else labels.__getitem__
         if cell["accepts"]:
-            text.append("\n+ " + ", ".join(labels[o] for o in cell["accepts"]), style="green")
+            text.append("\n+ " + ", ".join(shown(o) for o in cell["accepts"]), style="green")
         if cell["rejects"]:
-            text.append("\n− " + ", ".join(labels[o] for o in cell["rejects"]), style="red")
+            text.append("\n− " + ", ".join(shown(o) for o in cell["rejects"]), style="red")
         if cell["conditions"]:
             text.append("\nif " + "; ".join(cell["conditions"]), style="italic")
     if differs:
@@ -53,73 +100,141 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
     return text
 
 
-def cell_height(state: dict[str, Any], party: str, issues: list[str]) -> int:
-    """Lines a detailed row needs."""
-    most = 1
-    for issue in issues:
-        cell = state["positions"][party][issue]
-        most = max(most, 1 + sum(bool(cell[k]) for k in ("accepts", "rejects", "conditions")))
-    return most
+def has_stance(state: dict[str, Any], party: str) -> bool:
+    """Whether a party holds, accepts or rejects anything, or is named in a claim."""
+    return any(cell["option"] is not None or cell["accepts"] or cell["rejects"]
+               or cell["claims"] or cell["events"]
+               for cell in state["positions"][party].values())
 
 
 class PositionsMatrix(DataTable[Text]):
-    """Parties × issues. `enter` on a cell asks the app for the events that shaped it."""
+    """Issues × parties. `enter` on a cell asks the app for the events that shaped it."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "toggle_silent", "Silent parties", id="matrix_silent"),
+    ]
     DEFAULT_CSS = """
-    PositionsMatrix { height: auto; max-height: 60%; }
+    PositionsMatrix { height: auto; max-height: 60%; border-top: hkey $primary-background;
+                      border-bottom: hkey $primary-background;
+                      border-title-color: $text-muted; border-subtitle-color: $text; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
         self.detailed = False
+        self.show_silent = False
         self.header: Header | None = None
-        #: longest option label shown in a cell (the app widens it on wide terminals)
-        self.max_label = 24
-        self.labelled = 0
+        self.state: dict[str, Any] | None = None
+        #: the parties in the columns, in order
+        self.parties: list[Party] = []
+        #: cells the matrix may use across (set by `fit`)
+        self.room = 80
+        self._layout: tuple[object, ...] = ()
+        self._width_seen = 0
+        self._shown: tuple[str | None, set[tuple[str, str]] | None] = (None, None)
 
-    def fit(self, width: int, columns: int) -> None:
-        """Choose the longest label so that `columns` issues fit in `width` cells."""
-        # party and gap columns, cell padding, and room for the `•` and `⚑n` marks
-        spare = width - 16 - 2 * (columns + 2)
-        self.max_label = max(6, min(40, spare // max(columns, 1) - 4))
+    def fit(self, width: int, columns: int = 0) -> None:
+        """Use `width` cells across (`columns`, the issue count, is no longer needed: the
+        issues run down the rows)."""
+        self.room = width
+
+    def cell_width(self, parties: int) -> int:
+        """Width of a party column when `parties` share the room left by the issue and
+        gap columns and the cell padding."""
+        spare = self.room - ISSUE_WIDTH - 2 - _GAP_COLUMN - 2 * parties - 4  # scrollbar
+        return max(8, min(48, spare // max(parties, 1)))
 
     def show(self, header: Header, state: dict[str, Any], event: str | None,
              differs: set[tuple[str, str]] | None = None) -> None:
         """Fill the matrix from a JSON state; `differs` cells are highlighted."""
         cursor = self.cursor_coordinate
-        issues = [i.id for i in header.issues]
-        if (self.header is not header or self.row_count != len(header.parties) + 1
-                or self.labelled != self.max_label):
-            self.labelled = self.max_label
+        self._shown = (event, differs)
+        shown = [p for p in header.parties if self.show_silent or has_stance(state, p.id)]
+        silent = [p for p in header.parties if p not in shown]
+        width = self.cell_width(len(shown))
+        compact = width < FULL_LABEL_WIDTH
+        layout = (id(header), tuple(p.id for p in shown), width, self.detailed)
+        if layout != self._layout:
+            self._layout = layout
             self.clear(columns=True)
-            self.header = header
-            self.add_column("party", key="party")
-            for issue in header.issues:
-                self.add_column(_clip(issue.id, self.max_label + 3), key=issue.id)
+            self.add_column("issue", key="_issue")
+            for party in shown:
+                self.add_column(party_heading(party, width), key=party.id, width=width)
             self.add_column("gap", key="gap")
         else:
             self.clear()
-        for party in header.parties:
-            cells = [cell_text(header, state, party.id, i, event, self.detailed,
-                               differs is not None and (party.id, i) in differs, self.max_label)
-                     for i in issues]
-            height = cell_height(state, party.id, issues) if self.detailed else 1
-            name = _clip(party.name, 14)
-            self.add_row(Text(name, style="bold"), *cells, Text(""), key=party.id,
-                         height=height)
-        gaps = [state["issues"][i]["gap"] for i in issues]
-        self.add_row(Text("gap", style="bold"),
-                     *[Text("—" if g is None else f"{g:.2f}", style="bold") for g in gaps],
-                     Text("—" if state["gap"] is None else f"{state['gap']:.2f}", style="bold"),
+        self.header, self.state, self.parties = header, state, shown
+        for issue in header.issues:
+            cells = [cell_text(header, state, p.id, issue.id, event, self.detailed,
+                               differs is not None and (p.id, issue.id) in differs,
+                               width, compact) for p in shown]
+            gap = state["issues"][issue.id]["gap"]
+            self.add_row(Text(short_issue(issue), style="bold"), *cells,
+                         Text("—" if gap is None else f"{gap:.2f}", style="bold"),
+                         key=issue.id, height=None)
+        overall = state["gap"]
+        self.add_row(Text("overall gap", style="bold"), *[Text("") for _ in shown],
+                     Text("—" if overall is None else f"{overall:.2f}", style="bold"),
                      key="_gap")
+        self.border_title = self.silent_note(silent)
         self.move_cursor(row=cursor.row, column=cursor.column, animate=False)
+        self.border_subtitle = self.cursor_label()
+
+    def silent_note(self, silent: list[Party]) -> str:
+        """The title: which parties have no stance and are left out."""
+        if self.show_silent:
+            return "positions · all parties (s: hide the silent ones)"
+        if not silent:
+            return "positions"
+        return (f"positions · no stance yet, not shown: "
+                f"{', '.join(p.id for p in silent)} (s shows them)")
+
+    def cell_at(self, party: str, issue: str) -> str | None:
+        """The text of a cell, or None when the party is not shown."""
+        if party not in {p.id for p in self.parties}:
+            return None
+        return str(self.get_cell(issue, party))
 
     def current_cell(self) -> tuple[str, str] | None:
-        """(party, issue) under the cursor, or None on the name/gap column or gap row."""
+        """(party, issue) under the cursor, or None on the issue/gap column or gap row."""
         if self.header is None:
             return None
         row, column = self.cursor_coordinate
-        parties, issues = self.header.parties, self.header.issues
-        if 0 <= row < len(parties) and 1 <= column <= len(issues):
-            return parties[row].id, issues[column - 1].id
+        issues = self.header.issues
+        if 0 <= row < len(issues) and 1 <= column <= len(self.parties):
+            return self.parties[column - 1].id, issues[row].id
         return None
+
+    def cursor_label(self) -> str:
+        """The full label of the option in the cell under the cursor."""
+        cell = self.current_cell()
+        if cell is None or self.header is None or self.state is None:
+            return ""
+        party, issue_id = cell
+        option = self.state["positions"][party][issue_id]["option"]
+        if option is None:
+            return f"{party} × {issue_id}: —"
+        label = {o.id: o.label for o in self.header.issue(issue_id).options}[option]
+        return f"{party} × {issue_id}: {label}"
+
+    def redraw(self) -> None:
+        """Show the last state again (after a resize or a toggle)."""
+        if self.header is not None and self.state is not None:
+            self.show(self.header, self.state, *self._shown)
+
+    def on_resize(self) -> None:
+        # The app fits the matrix before the first layout, when its width is not known
+        # yet; its own size is the width that counts.
+        # (Height changes, as rows grow, leave the width alone.)
+        width = self.content_region.width
+        if width and width != self._width_seen:
+            self._width_seen = self.room = width
+            self.redraw()
+
+    def on_data_table_cell_highlighted(self) -> None:
+        self.border_subtitle = self.cursor_label()
+
+    def action_toggle_silent(self) -> None:
+        """Show or hide the parties with no stance."""
+        self.show_silent = not self.show_silent
+        self.redraw()

@@ -85,7 +85,8 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(RowChosen(row))
 
     def row_text(self, row: int) -> Text:
-        """The text of one row: gutter, step, date, type, party, speaker, summary."""
+        """The text of one row: gutter, step, date, type, party, speaker (when wide),
+        summary."""
         event = self.rows[row]
         if event.id in self.dropped:
             flag = "✗"
@@ -97,13 +98,13 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
             flag = " "
         mark = self.marks.get(row, " ")
         text = Text(f"{flag}{mark}", style=self.get_component_rich_style("timeline--gutter"))
-        if self.scrollable_content_region.width >= 80:
+        if self.scrollable_content_region.width >= 72:
             text.append(f"{row + 1:>{self._step_width}} {event.at[:10]} {event.type:<10} "
                         f"{event.party:<12.12} {(event.speaker or ''):<12.12} {summary(event)}")
-        else:  # narrow: month-day, a short type, shorter names
+        else:  # narrow: month-day, a short type, the party, no speaker (it is in the detail)
             text.append(f"{row + 1:>{self._step_width}} {event.at[5:10]} "
                         f"{_SHORT_TYPES.get(event.type, event.type):<5} "
-                        f"{event.party:<8.8} {(event.speaker or ''):<9.9} {summary(event)}")
+                        f"{event.party:<8.8} {summary(event)}")
         return text
 
     def render_line(self, y: int) -> Strip:

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Label, Static
 
 from domain.diff import compare
@@ -19,8 +19,13 @@ from events.timeline import Timeline
 from tui.components.matrix import PositionsMatrix
 
 
-class CompareScreen(Screen[None]):
-    """`c`: base | variant. `o` cycles through the variants."""
+class CompareScreen(ModalScreen[None]):
+    """`c`: base | variant. `o` cycles through the variants.
+
+    Modal (but opaque), so that the footer lists only these keys and the main screen's
+    keys (drop, edit, …) do not act behind it: Textual stops the binding chain at a modal
+    screen.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "step(1)", "Step", id="compare_next"),
@@ -32,6 +37,7 @@ class CompareScreen(Screen[None]):
         Binding("escape,c,q", "dismiss", "Close", id="compare_close"),
     ]
     DEFAULT_CSS = """
+    CompareScreen { background: $background; }
     CompareScreen #compare-body { height: 1fr; }
     CompareScreen .side { width: 1fr; padding: 0 1; }
     CompareScreen .side-title { text-style: bold; color: $accent; }

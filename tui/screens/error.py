@@ -7,19 +7,21 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from events.errors import Problem
 
 
-class ErrorScreen(Screen[None]):
-    """Lists every located problem; `q` quits."""
+class ErrorScreen(ModalScreen[None]):
+    """Lists every located problem; `q` quits. Modal and opaque, so that its footer shows
+    only its own keys (Textual stops the binding chain at a modal screen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,escape", "app.quit", "Quit", id="error_quit"),
     ]
     DEFAULT_CSS = """
+    ErrorScreen { background: $background; }
     ErrorScreen #error-title { color: $error; text-style: bold; padding: 1 2 0 2; }
     ErrorScreen #error-list { padding: 1 2; }
     """
