@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from events.catalogue import Event
 from events.scenario import Header
@@ -55,6 +55,7 @@ class CellEventsScreen(ModalScreen[None]):
                               f"{source_line(self.header, event)}", style="dim"))
         with VerticalScroll():
             yield Static(Text("\n").join(parts), id="cell-events")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Button, Footer, Label, Static, TextArea
 
 from events.catalogue import Event
 from tui.whatif import LiveOverlay, parse_event
@@ -43,6 +43,7 @@ class EventForm(ModalScreen[Event | None]):
             with Horizontal():
                 yield Button("Apply", id="apply", variant="primary")
                 yield Button("Cancel", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

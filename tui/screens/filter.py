@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Select
+from textual.widgets import Button, Footer, Label, Select
 
 from events.catalogue import EVENT_TYPES, Event
 from events.scenario import RELIABILITY_ORDER, Header
@@ -99,6 +99,7 @@ class FilterScreen(ModalScreen[RowFilter | None]):
             with Horizontal():
                 yield Button("Apply", id="apply", variant="primary")
                 yield Button("Clear", id="clear")
+        yield Footer()
 
     def value(self, key: str) -> str | None:
         """The chosen value of one field (None for `any`)."""

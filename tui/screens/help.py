@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 PANELS = """\
 Panels: the timeline (one row per event; ✗ dropped, + added, ~ edited in the what-if;
@@ -46,6 +46,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(PANELS)
             yield Static("Remap keys in $ACCORD_KEYMAP or ~/.config/accord/keys.toml "
                          "(see docs/tui.md). Esc closes.")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

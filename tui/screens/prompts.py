@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Footer, Input, Label
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -31,6 +31,7 @@ class TextPrompt(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.label)
             yield Input(self.value, id="prompt-input")
+        yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
