@@ -254,3 +254,44 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
 
     def __repr__(self) -> str:
         return f"ChunkedMap({dict(self.items())!r})"
+
+
+def slot_of(mapping: ChunkedMap[K, V], key: K) -> int:
+    """The slot number of `key` in `mapping` (its place in insertion order), or -1."""
+    return mapping._slot(key)
+
+
+def differing_keys(a: ChunkedMap[K, V], b: ChunkedMap[K, V]) -> set[K]:
+    """Keys whose entry differs between two copies of one map (present in one only, or
+    with another value object): O(chunks + changed chunks), as the chunks both still
+    share are skipped by identity."""
+    out: set[K] = set()
+    sa, sb = a._slots, b._slots
+    blocks_a = [*sa._chunks, tuple(sa._tail)]
+    blocks_b = [*sb._chunks, tuple(sb._tail)]
+    for n in range(max(len(blocks_a), len(blocks_b))):
+        x = blocks_a[n] if n < len(blocks_a) else ()
+        y = blocks_b[n] if n < len(blocks_b) else ()
+        if x is y:
+            continue
+        for i in range(max(len(x), len(y))):
+            ex = x[i] if i < len(x) else _GONE
+            ey = y[i] if i < len(y) else _GONE
+            if ex is not ey:
+                out.update(e[0] for e in (ex, ey) if e is not _GONE)
+    return out
+
+
+def last_items(mapping: MutableMapping[K, V], count: int) -> list[tuple[K, V]]:
+    """The last `count` (key, value) pairs in insertion order, without walking the rest
+    of a ChunkedMap."""
+    if not isinstance(mapping, ChunkedMap):
+        return list(mapping.items())[-count:] if count else []
+    out: list[tuple[K, V]] = []
+    for entry in reversed(mapping._slots):
+        if len(out) >= count:
+            break
+        if entry is not _GONE:
+            out.append(entry)
+    out.reverse()
+    return out

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from domain import fastread, fold
 from domain.application import Negotiations
+from domain.changes import json_changes, step_changes
 from domain.persistent import ChunkedList, ChunkedMap
 from domain.replay import Replay, copy_state
 from domain.state import Cell, State
@@ -198,3 +199,17 @@ def test_chunked_map_behaves_as_a_dict(ops: list[tuple[str, int, int]]) -> None:
     # a copy keeps what it held while the original changes on
     for copy, then in copies:
         assert list(copy.items()) == list(then.items())
+
+
+@given(SPECS, st.randoms(use_true_random=False))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_step_changes_equal_the_whole_json_diff(spec: synthetic.Spec, rng: Any) -> None:
+    """What a step changed, built part by part from two Replay states, is exactly the
+    leaf-by-leaf difference of the two whole JSON states."""
+    timeline = synthetic.timeline(spec)
+    replay = Replay(timeline, every=rng.choice([1, 7, 64]))
+    for step in sorted(rng.sample(range(1, timeline.steps + 1), min(40, timeline.steps))):
+        before = replay.snapshot(step - 1)
+        after = replay.state(step)
+        assert step_changes(before, after) == json_changes(plain(timeline, step - 1),
+                                                           plain(timeline, step))

@@ -12,10 +12,15 @@ _PLEDGE_STYLE = {"open": "cyan", "honoured": "green", "violated": "bold red",
                  "disputed": "yellow"}
 
 
-def claims_text(state: dict[str, Any], event: str | None) -> Text:
-    """Claims then pledges, one a line; the ones the current event touched marked `•`."""
+def claims_text(state: dict[str, Any], event: str | None,
+                left_out: tuple[int, int] = (0, 0)) -> Text:
+    """Claims then pledges, one a line; the ones the current event touched marked `•`.
+    `left_out`: how many earlier claims and pledges `state` leaves out (a long timeline
+    shows the latest and the touched ones)."""
     text = Text()
     text.append("Claims\n", style="bold underline")
+    if left_out[0]:
+        text.append(f"  … {left_out[0]:,} earlier not shown\n", style="dim")
     if not state["claims"]:
         text.append("  none yet\n", style="dim")
     for claim_id, c in state["claims"].items():
@@ -26,6 +31,8 @@ def claims_text(state: dict[str, Any], event: str | None) -> Text:
                     f"{c['issue']}: {c['option']} ")
         text.append(f"[{status}]\n", style=style)
     text.append("Pledges\n", style="bold underline")
+    if left_out[1]:
+        text.append(f"  … {left_out[1]:,} earlier not shown\n", style="dim")
     if not state["pledges"]:
         text.append("  none yet\n", style="dim")
     for pledge_id, p in state["pledges"].items():
@@ -39,6 +46,7 @@ def claims_text(state: dict[str, Any], event: str | None) -> Text:
 class ClaimsPledges(Static):
     """Shows `claims_text` for the current step."""
 
-    def show(self, state: dict[str, Any], event: str | None) -> None:
-        """Render the claims and pledges of a JSON state."""
-        self.update(claims_text(state, event))
+    def show(self, state: dict[str, Any], event: str | None,
+             left_out: tuple[int, int] = (0, 0)) -> None:
+        """Render the claims and pledges of a JSON state (or of part of it)."""
+        self.update(claims_text(state, event, left_out))

@@ -8,18 +8,16 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from domain.diff import comparable, leaves
+from domain.changes import json_changes
 from events.catalogue import Event
 from events.scenario import Header
 from tui.tables import summary
 
 
 def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """Dotted paths of the JSON state whose value an event changed (in state order)."""
-    old = dict(leaves(comparable(before)))
-    new = dict(leaves(comparable(after)))
-    return [p for p in [*old, *(p for p in new if p not in old)] if old.get(p) != new.get(p)
-            or (p in old) != (p in new)]
+    """Dotted paths of the JSON state whose value an event changed (in state order). The
+    app computes the same from the fold states with `domain.changes.step_changes`."""
+    return json_changes(before, after)
 
 
 def speaker_line(header: Header, event: Event) -> str:
