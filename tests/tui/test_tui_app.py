@@ -244,6 +244,9 @@ async def test_istanbul_matrix_reads_at_120_columns_and_names_the_cursor_cell() 
         assert str(matrix.border_subtitle) == "russia × crimea: Part of Russia, not negotiable"
         await pilot.press("s")
         assert matrix_cell(app, "turkey", "crimea") == "—"
+        await pilot.press("v")
+        cell = matrix_cell(app, "russia", "neutrality") or ""
+        assert "\n+ non-bloc-non-nuclear, non-bloc-restricted" in cell
 
 
 @pytest.mark.asyncio

@@ -71,7 +71,7 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
               max_label: int = 24, compact: bool = False) -> Text:
     """One cell: the option label (its id when `compact`) coloured by stance; `•` when the
     current event shaped it, `⚑n` when n claims about it are contested;
-    accepts/rejects/conditions when detailed."""
+    accepts/rejects (by option id) and conditions when detailed."""
     cell = state["positions"][party][issue_id]
     issue = header.issue(issue_id)
     labels = {o.id: o.label for o in issue.options}
@@ -87,12 +87,11 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
         text.append(f" ⚑{len(contested)}", style="bold yellow")
     if event is not None and event in cell["events"]:
         text = Text("• ", style="bold") + text
-    if detailed:
-        shown = (lambda o: o) if compact else labels.__getitem__
+    if detailed:  # by option id: a list of full labels would fill the screen
         if cell["accepts"]:
-            text.append("\n+ " + ", ".join(shown(o) for o in cell["accepts"]), style="green")
+            text.append("\n+ " + ", ".join(cell["accepts"]), style="green")
         if cell["rejects"]:
-            text.append("\n− " + ", ".join(shown(o) for o in cell["rejects"]), style="red")
+            text.append("\n− " + ", ".join(cell["rejects"]), style="red")
         if cell["conditions"]:
             text.append("\nif " + "; ".join(cell["conditions"]), style="italic")
     if differs:
