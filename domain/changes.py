@@ -61,8 +61,7 @@ def step_changes(before: State, after: State) -> list[str]:
     olds.append(old)
     news.append(new)
     claims: set[str] = differing_keys(before.claims, after.claims)  # type: ignore[arg-type]
-    for cell in moved:
-        claims.update(cell.claims)
+    claims.update(contested_moved(before, after, moved[1::2]))
     olds.append(_entries("claims", before, claims, claim_json))
     news.append(_entries("claims", after, claims, claim_json))
     olds.append({"issues": issues_json(before), "gap": overall_gap(before)})
@@ -77,6 +76,18 @@ def step_changes(before: State, after: State) -> list[str]:
                   for p, v in leaves(value, key)}
     return [p for p in [*old_leaves, *(p for p in new_leaves if p not in old_leaves)]
             if old_leaves.get(p) != new_leaves.get(p) or (p in old_leaves) != (p in new_leaves)]
+
+
+def contested_moved(before: State, after: State, cells: Iterable[Cell]) -> list[str]:
+    """The claims about `cells` (of `after`) still there whose `contested` differs
+    between the two states (a claim that came or went is an entry that differs)."""
+    out = []
+    for cell in cells:
+        for claim_id in cell.claims:
+            claim = after.claims.get(claim_id)
+            if claim is not None and before.is_contested(claim) != after.is_contested(claim):
+                out.append(claim_id)
+    return out
 
 
 def _same_cell(a: Cell, b: Cell) -> bool:
@@ -101,3 +112,9 @@ def _entries(part: str, state: State, keys: Iterable[str], build: Any) -> dict[s
     present = sorted((slot, key) for key in keys if (slot := slot_of(mapping, key)) >= 0)
     return {f"{part}.{key}": build(state, key, mapping[key]) for _, key in present}
 
+
+
+def touched(changes: Iterable[str], part: str) -> set[str]:
+    """The ids of the claims or pledges (`part`) that `changes` (dotted paths) name."""
+    prefix = f"{part}."
+    return {p[len(prefix):].split(".", 1)[0] for p in changes if p.startswith(prefix)}

@@ -190,6 +190,13 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
         other._live = self._live
         return other
 
+    def _entry(self, n: int) -> Any:
+        """Slot `n` (< the slots used). Slots are only appended or overwritten, so every
+        chunk holds CHUNK of them: no walk."""
+        slots = self._slots
+        start = slots._len - len(slots._tail)
+        return slots._tail[n - start] if n >= start else slots._chunks[n // CHUNK][n % CHUNK]
+
     def _slot(self, key: K) -> int:
         """The slot number holding `key`, or -1."""
         slots = self._index.get(key)
@@ -197,7 +204,7 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
             used = self._slots._len
             for n in reversed(slots):
                 if n < used:
-                    entry = self._slots[n]
+                    entry = self._entry(n)
                     if entry is not _GONE and entry[0] == key:
                         return n
         return -1
@@ -206,13 +213,13 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
         n = self._slot(key)
         if n < 0:
             raise KeyError(key)
-        value: V = self._slots[n][1]
+        value: V = self._entry(n)[1]
         return value
 
     def get(self, key: K, default: Any = None) -> Any:
         """The value of `key`, or `default`."""
         n = self._slot(key)
-        return default if n < 0 else self._slots[n][1]
+        return default if n < 0 else self._entry(n)[1]
 
     def __contains__(self, key: object) -> bool:
         return self._slot(key) >= 0  # type: ignore[arg-type]

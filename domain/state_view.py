@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
+from domain.changes import contested_moved
 from domain.measures import overall_gap
 from domain.persistent import ChunkedList, ChunkedMap, differing_keys, last_items, slot_of
 from domain.state import State
@@ -88,10 +89,10 @@ class StepView:
             return
         flags = self._flags  # patched in place: a view's claims are those of the latest view
         keys = differing_keys(before.claims, state.claims)
-        for key, cell in state.cells.items():
-            old = before.cells[key]
-            if old.option != cell.option or old.rejects != cell.rejects:
-                keys.update(cell.claims)
+        keys.update(contested_moved(before, state, [
+            cell for key, cell in state.cells.items()
+            if before.cells[key].option != cell.option
+            or before.cells[key].rejects != cell.rejects]))
         for key in keys:
             claim = state.claims.get(key)
             if claim is None:

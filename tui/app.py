@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, LoadingIndicator
 from textual.worker import get_current_worker
 
 from domain.application import StoreConflict
-from domain.changes import step_changes
+from domain.changes import step_changes, touched
 from domain.measures import overall_gap
 from domain.replay import Replay
 from domain.state_view import StepView, recent_json
@@ -273,11 +273,10 @@ class AccordApp(App[None]):
         self.query_one(PositionsMatrix).show(header, view, shown_event)
         status = "dropped in this what-if" if dropped else ""
         self.query_one(EventDetail).show(header, event, changes, status)
-        touched = {part: {p.split(".")[1] for p in changes if p.startswith(f"{part}.")}
-                   for part in ("claims", "pledges")}
-        claims, claims_left_out = recent_json(state, "claims", CLAIMS_SHOWN, touched["claims"])
+        claims, claims_left_out = recent_json(state, "claims", CLAIMS_SHOWN,
+                                              touched(changes, "claims"))
         pledges, pledges_left_out = recent_json(state, "pledges", CLAIMS_SHOWN,
-                                                touched["pledges"])
+                                                touched(changes, "pledges"))
         self.query_one(ClaimsPledges).show({"claims": claims, "pledges": pledges},
                                            shown_event, (claims_left_out, pledges_left_out))
         gap = self.query_one(GapPanel)

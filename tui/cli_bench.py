@@ -26,8 +26,10 @@ from rich.table import Table
 from domain import fastread
 from domain.aggregate import negotiation_id
 from domain.application import Negotiations
+from domain.changes import step_changes, touched
 from domain.diff import compare
 from domain.replay import Replay
+from domain.state_view import StepView, recent_json
 from domain.stores import store_env
 from events import synthetic
 from events.timeline import Timeline
@@ -36,6 +38,8 @@ POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DIFF_EVENTS = 100_000
 DIFF_PREFIX = 90_000
 SAMPLES = 200
+#: Whole JSON states timed (each is O(state): ~1 s at 10^6 steps)
+JSON_SAMPLES = 20
 
 
 def _p95(samples: list[float]) -> float:
@@ -124,7 +128,9 @@ def _replay_peak_rss_mb(url: str, name: str) -> float:
     return int(done.stdout.split()[-1]) / 1024  # kB
 
 
-def _stepping(timeline: Timeline, rng: random.Random) -> tuple[float, float]:
+def _stepping(timeline: Timeline, rng: random.Random) -> dict[str, float]:
+    """Stepping figures in ms: adjacent steps, random jumps, the whole JSON state at a
+    random step, and what a viewer of one step builds (`_step_view`) for adjacent steps."""
     replay = Replay(timeline)
     replay.state(timeline.steps)  # as when a timeline opens at its end: checkpoints laid
     step = rng.randrange(0, timeline.steps - SAMPLES)
@@ -132,7 +138,26 @@ def _stepping(timeline: Timeline, rng: random.Random) -> tuple[float, float]:
     adjacent = [_timed(lambda k=k: replay.state(k)) for k in range(step + 1, step + SAMPLES)]
     jumps = [_timed(lambda: replay.state(rng.randrange(0, timeline.steps + 1)))
              for _ in range(SAMPLES // 2)]
-    return _p95(adjacent) * 1e3, _p95(jumps) * 1e3
+    whole = [_timed(lambda: replay.json(rng.randrange(0, timeline.steps + 1)))
+             for _ in range(JSON_SAMPLES)]
+    step = rng.randrange(1, timeline.steps - SAMPLES)
+    views = StepView()
+    _step_view(replay, views, step)
+    viewed = [_timed(lambda k=k: _step_view(replay, views, k))
+              for k in range(step + 1, step + SAMPLES)]
+    return {"step_adjacent_ms_p95": _p95(adjacent) * 1e3, "jump_ms_p95": _p95(jumps) * 1e3,
+            "json_ms_p95": _p95(whole) * 1e3, "step_view_ms_p95": _p95(viewed) * 1e3}
+
+
+def _step_view(replay: Replay, views: StepView, step: int) -> None:
+    """What the TUI builds for a step: what it changed, the matrix's view, and the latest
+    claims and pledges."""
+    before = replay.snapshot(step - 1)
+    changes = step_changes(before, replay.state(step))
+    state = replay.state(step)
+    views.view(state, replay.snapshot(step))
+    recent_json(state, "claims", 60, touched(changes, "claims"))
+    recent_json(state, "pledges", 60, touched(changes, "pledges"))
 
 
 def _diff_seconds(spec: synthetic.Spec) -> float:
@@ -160,7 +185,7 @@ def measure(events: int, postgres: bool = True, seed: int = 0) -> dict[str, Any]
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         sqlite = _store_figures(url, timeline)
         peak_rss = _replay_peak_rss_mb(url, timeline.name)
-    adjacent_ms, jump_ms = _stepping(timeline, random.Random(seed))
+    stepping = _stepping(timeline, random.Random(seed))
     result: dict[str, Any] = {
         "events": events,
         "replay_events_per_s": round(events / sqlite["replay_s"]),
@@ -168,8 +193,10 @@ def measure(events: int, postgres: bool = True, seed: int = 0) -> dict[str, Any]
         "replay_ratio": round(sqlite["baseline_s"] / sqlite["replay_s"], 3),
         "append_events_per_s": round(events / sqlite["append_s"]),
         "append_ratio": round(sqlite["raw_append_s"] / sqlite["append_s"], 3),
-        "step_adjacent_ms_p95": round(adjacent_ms, 3),
-        "jump_ms_p95": round(jump_ms, 3),
+        "step_adjacent_ms_p95": round(stepping["step_adjacent_ms_p95"], 3),
+        "jump_ms_p95": round(stepping["jump_ms_p95"], 3),
+        "json_ms_p95": round(stepping["json_ms_p95"], 3),
+        "step_view_ms_p95": round(stepping["step_view_ms_p95"], 3),
         "diff_s": round(_diff_seconds(spec), 3),
         "peak_rss_mb": round(peak_rss, 1),
     }
