@@ -9,13 +9,10 @@ step) for jump time (at most `every` events to fold); docs/benchmark.md has the 
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from domain import fold
+from domain import collector, fold
 from domain.persistent import ChunkedList, ChunkedMap
 from domain.state import Cell, ClaimState, PledgeState, State
 from domain.state_json import state_json
@@ -31,23 +28,6 @@ EVERY = 4_096
 def interval(steps: int) -> int:
     """Steps between checkpoints for a timeline of `steps` events."""
     return EVERY
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a state is rebuilt or folded forward.
-
-    Rebuilding a 10^6-step state allocates ~10^6 containers; each allocation burst set
-    off full collections over everything alive (two thirds of a jump's time, measured).
-    Fold states hold no reference cycles, so nothing is lost by collecting afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Replay:
@@ -75,7 +55,7 @@ class Replay:
             raise IndexError(f"step {step} is outside 0..{self.steps}")
         here = self._state.step
         mark = self._marks[bisect_right(self._marks, step) - 1]
-        with _collector_paused():
+        with collector.paused():
             if step < here or mark > here:  # back, or a checkpoint lies nearer than here
                 self._state = thaw(self._checkpoints[mark], self.timeline.header)
             self._forward(step)
@@ -107,7 +87,7 @@ class Replay:
     def json(self, step: int | None = None) -> dict[str, Any]:
         """The JSON state after `step` events (the contract of DESIGN.md)."""
         state = self.state(step)
-        with _collector_paused():  # ~10^6 new containers at 10^6 steps
+        with collector.paused():  # ~10^6 new containers at 10^6 steps
             return state_json(state, self.steps)
 
 

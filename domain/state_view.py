@@ -63,17 +63,20 @@ class StepView:
     def __init__(self) -> None:
         self._state: State | None = None  # a snapshot of the last step viewed
         self._flags: dict[str, dict[str, bool]] = {}
+        #: (party, issue) → how many claims about that cell are contested
+        self._counts: dict[tuple[str, str], int] = {}
 
     def view(self, state: State, snapshot: State) -> dict[str, Any]:
         """The view of `state` (read now; `snapshot` is a copy of it that stays as it is,
-        e.g. `Replay.snapshot`): "positions" (cells, with `EventIds`), "claims" (id →
-        CONTESTED or STANDING; one dict, patched by the next call), "issues", "gap",
-        "step", "event"."""
+        e.g. `Replay.snapshot`): "positions" (cells, with `EventIds`, and "contested": how
+        many claims about the cell are contested), "claims" (id → CONTESTED or STANDING;
+        one dict, patched by the next call), "issues", "gap", "step", "event"."""
         self._update_flags(state)
         self._state = snapshot
         ranks = option_ranks(state)
         positions = {
-            party.id: {issue.id: _cell(state, party.id, issue.id, ranks[issue.id])
+            party.id: {issue.id: _cell(state, party.id, issue.id, ranks[issue.id],
+                                       self._counts.get((party.id, issue.id), 0))
                        for issue in state.header.issues}
             for party in state.header.parties}
         return {"step": state.step, "event": state.last_event, "positions": positions,
@@ -84,8 +87,14 @@ class StepView:
         if (before is None or not isinstance(before.claims, ChunkedMap)
                 or not isinstance(state.claims, ChunkedMap)
                 or abs(before.step - state.step) > 1):
-            self._flags = {k: CONTESTED if state.is_contested(c) else STANDING
-                           for k, c in state.claims.items()}
+            flags = self._flags = {}
+            counts = self._counts = {}
+            for k, c in state.claims.items():
+                if state.is_contested(c):
+                    flags[k] = CONTESTED
+                    counts[(c.about, c.issue)] = counts.get((c.about, c.issue), 0) + 1
+                else:
+                    flags[k] = STANDING
             return
         flags = self._flags  # patched in place: a view's claims are those of the latest view
         keys = differing_keys(before.claims, state.claims)
@@ -93,15 +102,23 @@ class StepView:
             cell for key, cell in state.cells.items()
             if before.cells[key].option != cell.option
             or before.cells[key].rejects != cell.rejects]))
+        counts = self._counts
         for key in keys:
+            old = before.claims.get(key)
+            if flags.pop(key, None) is CONTESTED and old is not None:
+                counts[(old.about, old.issue)] -= 1
             claim = state.claims.get(key)
             if claim is None:
-                flags.pop(key, None)
+                continue
+            if state.is_contested(claim):
+                flags[key] = CONTESTED
+                counts[(claim.about, claim.issue)] = counts.get((claim.about, claim.issue), 0) + 1
             else:
-                flags[key] = CONTESTED if state.is_contested(claim) else STANDING
+                flags[key] = STANDING
 
 
-def _cell(state: State, party: str, issue: str, rank: dict[str, int]) -> dict[str, Any]:
+def _cell(state: State, party: str, issue: str, rank: dict[str, int],
+          contested: int) -> dict[str, Any]:
     cell = state.cell(party, issue)
     return {
         "option": cell.option,
@@ -110,6 +127,7 @@ def _cell(state: State, party: str, issue: str, rank: dict[str, int]) -> dict[st
         "conditions": list(cell.conditions),
         "claims": list(cell.claims),
         "events": EventIds(cell.events, state.last_event),
+        "contested": contested,
     }
 
 

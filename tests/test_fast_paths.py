@@ -18,6 +18,7 @@ from domain.persistent import ChunkedList, ChunkedMap
 from domain.replay import Replay, copy_state
 from domain.state import Cell, State
 from domain.state_json import state_json
+from domain.state_view import StepView
 from domain.stores import store_env
 from events import synthetic
 from events.timeline import Timeline
@@ -213,3 +214,30 @@ def test_step_changes_equal_the_whole_json_diff(spec: synthetic.Spec, rng: Any) 
         after = replay.state(step)
         assert step_changes(before, after) == json_changes(plain(timeline, step - 1),
                                                            plain(timeline, step))
+
+
+@given(SPECS, st.randoms(use_true_random=False))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_step_view_equals_the_json_state(spec: synthetic.Spec, rng: Any) -> None:
+    """A viewer's cells, contested flags and counts, patched step by step or rebuilt
+    after a jump, agree with the whole JSON state."""
+    timeline = synthetic.timeline(spec)
+    replay = Replay(timeline, every=rng.choice([1, 7, 64]))
+    views = StepView()
+    step = 0
+    for _ in range(60):
+        step = max(0, min(timeline.steps, step + rng.choice([1, 1, 1, -1, 50])))
+        view = views.view(replay.state(step), replay.snapshot(step))
+        whole = plain(timeline, step)
+        assert {k: v["contested"] for k, v in whole["claims"].items()} == {
+            k: v["contested"] for k, v in view["claims"].items()}
+        for party, row in whole["positions"].items():
+            for issue, cell in row.items():
+                shown = view["positions"][party][issue]
+                assert {k: list(v) if k == "events" else v for k, v in shown.items()
+                        if k != "contested"} == cell
+                assert shown["contested"] == sum(whole["claims"][c]["contested"]
+                                                 for c in cell["claims"])
+                assert all(e in shown["events"] for e in cell["events"])
+                assert (whole["event"] in shown["events"]) == (whole["event"] in cell["events"])
+        assert view["gap"] == whole["gap"] and view["issues"] == whole["issues"]

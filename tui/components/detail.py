@@ -13,6 +13,10 @@ from events.catalogue import Event
 from events.scenario import Header
 from tui.tables import summary
 
+#: Changed paths listed: when a stance moves at 10^6 steps, thousands of claims about the
+#: cell can change `contested`, and wrapping them all took ~200 ms a repaint.
+CHANGES_SHOWN = 24
+
 
 def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Dotted paths of the JSON state whose value an event changed (in state order). The
@@ -62,8 +66,11 @@ def event_detail(header: Header, event: Event | None, changes: list[str],
     if event.note:
         what.append(f"\nnote: {event.note}", style="dim")
     changed = Text("changed: ", style="bold")
-    changed.append(", ".join(changes) if changes else "nothing in the state",
+    shown = changes[:CHANGES_SHOWN]
+    changed.append(", ".join(shown) if changes else "nothing in the state",
                    style="green" if changes else "dim")
+    if len(changes) > len(shown):
+        changed.append(f" … and {len(changes) - len(shown):,} more", style="dim")
     return Group(title, quote, who, source, what, changed)
 
 
