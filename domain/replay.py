@@ -72,6 +72,16 @@ class Replay:
                 self._marks.append(state.step)
                 self._checkpoints[state.step] = freeze(state)
 
+    def adopt_checkpoints(self, other: Replay) -> None:
+        """Take over the checkpoints `other` laid on the same timeline (e.g. a worker
+        that folded it forward): jumps then restore from them. Call it once `other` is no
+        longer folding. Each checkpoint keeps the key index of the Replay that laid it,
+        so checkpoints of both may mix."""
+        if other.timeline is not self.timeline or other.every != self.every:
+            raise ValueError("checkpoints come from a Replay of the same timeline and interval")
+        self._checkpoints = {**other._checkpoints, **self._checkpoints}
+        self._marks = sorted(self._checkpoints)
+
     def copy(self, step: int | None = None) -> State:
         """An independent copy of the state after `step` events, to fold on from (e.g. a
         what-if from the prefix it shares with this timeline)."""

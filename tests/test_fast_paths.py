@@ -241,3 +241,15 @@ def test_step_view_equals_the_json_state(spec: synthetic.Spec, rng: Any) -> None
                 assert all(e in shown["events"] for e in cell["events"])
                 assert (whole["event"] in shown["events"]) == (whole["event"] in cell["events"])
         assert view["gap"] == whole["gap"] and view["issues"] == whole["issues"]
+
+
+def test_adopted_checkpoints_give_the_same_states() -> None:
+    """A Replay that takes over the checkpoints another laid (the TUI's gap worker) jumps
+    from them, and mixes them with its own, to the states of the plain fold."""
+    timeline = synthetic.timeline(synthetic.Spec(900, seed=3))
+    worker, app = Replay(timeline, every=64), Replay(timeline, every=64)
+    app.state(300)
+    worker.state(timeline.steps)
+    app.adopt_checkpoints(worker)
+    for step in (890, 5, 640, 300, 129, 900):
+        assert app.json(step) == plain(timeline, step)

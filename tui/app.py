@@ -117,6 +117,7 @@ class AccordApp(App[None]):
         self.query_text = ""
         self.marks: dict[str, str] = {}
         self.gap_generation = 0
+        self._gap_replay: Replay | None = None
         self.views = StepView()
 
     # --- layout -------------------------------------------------------------------------
@@ -307,8 +308,9 @@ class AccordApp(App[None]):
     def compute_gaps(self, timeline: Timeline, generation: int) -> None:
         """Sample the overall gap over the timeline with a replay of its own."""
         worker = get_current_worker()
-        # forward only: no checkpoints to keep (a second set would double the memory)
-        replay = Replay(timeline, every=max(timeline.steps, 1))
+        # Forward only; the checkpoints it lays on the way go to the app's Replay when it
+        # is done (`on_gap_series`), so a jump far ahead need not fold from step 0.
+        replay = Replay(timeline)
         steps = timeline.steps
         count = min(steps + 1, GAP_SAMPLES)
         points = [round(k * steps / max(count - 1, 1)) for k in range(count)]
@@ -325,10 +327,15 @@ class AccordApp(App[None]):
             time.sleep(time.perf_counter() - started)
             if k and k % 60 == 0:
                 self.post_message(GapSeries(generation, list(values), False))
+        self._gap_replay = replay
         self.post_message(GapSeries(generation, values, True))
 
     def on_gap_series(self, message: GapSeries) -> None:
         if message.generation == self.gap_generation and self.replay is not None:
+            if message.done and (done := self._gap_replay) is not None:
+                self._gap_replay = None
+                if done.timeline is self.replay.timeline:
+                    self.replay.adopt_checkpoints(done)
             panel = self.query_one(GapPanel)
             panel.set_series(message.values, message.done,
                              overall_gap(self.replay.state(self.step)))
