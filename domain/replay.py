@@ -23,6 +23,9 @@ from events.timeline import Timeline
 #: nearest checkpoint (O(cells + items / CHUNK), under a millisecond at 10^6 steps); a
 #: checkpoint costs memory for what changed since the one before (docs/benchmark.md).
 EVERY = 4_096
+#: Steps between the fine checkpoints laid when stepping back: a step back restores the
+#: nearest one and folds at most this many events (instead of up to EVERY).
+FINE = 64
 
 
 def interval(steps: int) -> int:
@@ -41,6 +44,8 @@ class Replay:
         self._state = persistent(State.empty(timeline.header))
         self._marks: list[int] = [0]  # checkpoint steps, ascending
         self._checkpoints: dict[int, Frozen] = {0: freeze(self._state)}
+        #: fine checkpoints (every FINE steps) of one interval: the one last stepped back in
+        self._fine: dict[int, Frozen] = {}
 
     @property
     def steps(self) -> int:
@@ -55,11 +60,31 @@ class Replay:
             raise IndexError(f"step {step} is outside 0..{self.steps}")
         here = self._state.step
         mark = self._marks[bisect_right(self._marks, step) - 1]
+        fine = step - step % FINE
+        while fine > mark and fine not in self._fine:
+            fine -= FINE
+        mark = max(mark, fine)
         with collector.paused():
             if step < here or mark > here:  # back, or a checkpoint lies nearer than here
-                self._state = thaw(self._checkpoints[mark], self.timeline.header)
+                frozen = self._fine[mark] if mark in self._fine else self._checkpoints[mark]
+                self._state = thaw(frozen, self.timeline.header)
+                if step < here and mark % self.every == 0:
+                    self._lay_fine(step)
             self._forward(step)
         return self._state
+
+    def _lay_fine(self, step: int) -> None:
+        """Fold from the interval's checkpoint to `step`, keeping a fine checkpoint every
+        FINE steps: the steps back that follow restore from one of those. Only one
+        interval's are kept (~64 of ~0.25 MB each at 10^6 steps)."""
+        state, events = self._state, self.timeline.events
+        if state.step // self.every != next(iter(self._fine), -1) // self.every:
+            self._fine = {}
+        apply = fold.apply
+        while state.step + FINE <= step:
+            for event in events[state.step:state.step + FINE]:
+                apply(state, event)
+            self._fine[state.step] = freeze(state)
 
     def _forward(self, step: int) -> None:
         state, events, every = self._state, self.timeline.events, self.every

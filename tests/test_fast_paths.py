@@ -253,3 +253,16 @@ def test_adopted_checkpoints_give_the_same_states() -> None:
     app.adopt_checkpoints(worker)
     for step in (890, 5, 640, 300, 129, 900):
         assert app.json(step) == plain(timeline, step)
+
+
+@given(st.lists(st.integers(0, 1_200), min_size=1, max_size=8))
+@settings(max_examples=15, deadline=None)
+def test_steps_back_from_fine_checkpoints(starts: list[int]) -> None:
+    """Stepping back lays fine checkpoints inside the interval; states restored from them
+    (and from the coarse ones, after moving elsewhere) are the plain fold's."""
+    timeline = synthetic.timeline(synthetic.Spec(1_200, seed=5))
+    replay = Replay(timeline, every=512)
+    replay.state(timeline.steps)
+    for start in starts:
+        for step in (start, max(0, start - 1), max(0, start - 70), min(1_200, start + 3)):
+            assert replay.json(step) == plain(timeline, step)
