@@ -45,10 +45,13 @@ def apply(state: State, event: Event) -> None:
                                                   event.id)
         state.pledge_events[event.id] = event.pledge
     elif isinstance(event, Report):
-        # a new PledgeState, never a change in place: a Replay's checkpoints share them
-        p = state.pledges[event.pledge]
-        state.pledges[event.pledge] = PledgeState(p.party, p.commitment, p.issue, p.event,
-                                                  [*p.evidence, (event.id, event.finding)])
+        pledges = state.pledges
+        p = pledges[event.pledge]
+        if type(pledges) is dict:  # a plain state owns its values
+            p.evidence.append((event.id, event.finding))
+        else:  # a Replay's state shares them with its checkpoints: replace, never change
+            pledges[event.pledge] = PledgeState(p.party, p.commitment, p.issue, p.event,
+                                                [*p.evidence, (event.id, event.finding)])
     elif isinstance(event, Retraction):
         _retract(state, event)
     state.step += 1
@@ -89,9 +92,11 @@ def _reject(state: State, event: Rejection) -> None:
     for target in event.target:
         claim = state.claims.get(target)
         if claim is not None:  # a rebuttal: the claim is marked, the party's options stay
-            # a new ClaimState, never a change in place: a Replay's checkpoints share them
-            state.claims[target] = ClaimState(claim.by, claim.about, claim.issue, claim.option,
-                                              [*claim.rebuttals, event.id])
+            if type(state.claims) is dict:  # a plain state owns its values
+                claim.rebuttals.append(event.id)
+            else:  # a Replay's state shares them with its checkpoints: replace
+                state.claims[target] = ClaimState(claim.by, claim.about, claim.issue,
+                                                  claim.option, [*claim.rebuttals, event.id])
             cell = state.cell(claim.about, claim.issue)
             if not cell.events or cell.events[-1] != event.id:
                 cell.events.append(event.id)
