@@ -3,8 +3,9 @@
 Moving forward applies only the next events to the state in hand. Every `every` steps
 the fold passes, it keeps a copy of the state (a checkpoint); moving back, or jumping far
 ahead, starts from the nearest checkpoint at or before the step instead of from step 0.
-The interval is a trade of memory (a checkpoint costs about as much as the state at its
-step) for jump time (at most `every` events to fold); docs/benchmark.md has the figures.
+States and checkpoints share structure (`domain.persistent`): a checkpoint costs the
+memory of what changed since the one before, and restoring one is O(cells + items / 256);
+a jump folds at most `every` events. docs/benchmark.md has the figures.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class Replay:
             if step < here or mark > here:  # back, or a checkpoint lies nearer than here
                 frozen = self._fine[mark] if mark in self._fine else self._checkpoints[mark]
                 self._state = thaw(frozen, self.timeline.header)
-                if step < here and mark % self.every == 0:
+                if step < here <= step + FINE and mark % self.every == 0:  # a step back
                     self._lay_fine(step)
             self._forward(step)
         return self._state
