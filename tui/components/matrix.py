@@ -82,9 +82,11 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
         label = wrap_id(option, max_label) if compact \
             else _clip(labels.get(option, option), max_label * LABEL_LINES)
         text = Text(label, style=stance_colour(issue.position_of(option)))
-    contested = [c for c in cell["claims"] if state["claims"][c]["contested"]]
+    contested = cell.get("contested")  # a step view carries the count
+    if contested is None:  # a full JSON state (e.g. compare): count the claims
+        contested = sum(1 for c in cell["claims"] if state["claims"][c]["contested"])
     if contested:
-        text.append(f" ⚑{len(contested)}", style="bold yellow")
+        text.append(f" ⚑{contested}", style="bold yellow")
     if event is not None and event in cell["events"]:
         text = Text("• ", style="bold") + text
     if detailed:  # by option id: a list of full labels would fill the screen
