@@ -7,6 +7,7 @@ about it, one pledge) builds only that part.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from domain.measures import common_ground, issue_gap, overall_gap
@@ -18,8 +19,10 @@ def option_ranks(state: State) -> dict[str, dict[str, int]]:
     return {i.id: {o.id: n for n, o in enumerate(i.options)} for i in state.header.issues}
 
 
-def cell_json(state: State, party: str, issue: str, rank: dict[str, int]) -> dict[str, Any]:
-    """One party's cell on one issue; `rank` is `option_ranks(state)[issue]`."""
+def cell_json(state: State, party: str, issue: str, rank: dict[str, int],
+              events: Callable[[Sequence[str]], Any] = list) -> dict[str, Any]:
+    """One party's cell on one issue; `rank` is `option_ranks(state)[issue]`; `events`
+    turns the cell's event ids into the value shown (a list for the JSON contract)."""
     cell = state.cell(party, issue)
     return {
         "option": cell.option,
@@ -27,7 +30,7 @@ def cell_json(state: State, party: str, issue: str, rank: dict[str, int]) -> dic
         "rejects": sorted(cell.rejects, key=rank.__getitem__),
         "conditions": list(cell.conditions),
         "claims": list(cell.claims),
-        "events": list(cell.events),
+        "events": events(cell.events),
     }
 
 

@@ -16,7 +16,7 @@ from domain.changes import contested_moved
 from domain.measures import overall_gap
 from domain.persistent import ChunkedList, ChunkedMap, differing_keys, last_items, slot_of
 from domain.state import State
-from domain.state_json import claim_json, issues_json, option_ranks, pledge_json
+from domain.state_json import cell_json, claim_json, issues_json, option_ranks, pledge_json
 
 #: The two values of a claim in a view: the matrix reads only `contested`.
 CONTESTED: dict[str, bool] = {"contested": True}
@@ -119,16 +119,10 @@ class StepView:
 
 def _cell(state: State, party: str, issue: str, rank: dict[str, int],
           contested: int) -> dict[str, Any]:
-    cell = state.cell(party, issue)
-    return {
-        "option": cell.option,
-        "accepts": sorted(cell.accepts, key=rank.__getitem__),
-        "rejects": sorted(cell.rejects, key=rank.__getitem__),
-        "conditions": list(cell.conditions),
-        "claims": list(cell.claims),
-        "events": EventIds(cell.events, state.last_event),
-        "contested": contested,
-    }
+    view = cell_json(state, party, issue, rank,
+                     events=lambda ids: EventIds(ids, state.last_event))
+    view["contested"] = contested
+    return view
 
 
 def recent_json(state: State, part: str, count: int, touched: set[str]) -> tuple[
