@@ -39,9 +39,11 @@ async def test_opens_before_the_first_event_and_steps() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert app.sub_title == "Step 0/10"
-        assert matrix_cell(app, "ukraine", "neutrality") is None
-        assert "not shown: russia, ukraine, turkey" in str(
-            app.query_one(PositionsMatrix).border_title)
+        # the principals show from the start, unknown; silent others are named, not shown
+        assert matrix_cell(app, "ukraine", "neutrality") == "—"
+        assert matrix_cell(app, "russia", "neutrality") == "—"
+        assert matrix_cell(app, "turkey", "neutrality") is None
+        assert "not shown: turkey" in str(app.query_one(PositionsMatrix).border_title)
         await pilot.press("j")
         assert app.sub_title.startswith("Step 1/10 · 2022-03-29 10:00")
         assert matrix_cell(app, "ukraine", "neutrality") == "• Neutral with guarantees"

@@ -2,8 +2,9 @@
 that party holds.
 
 Issues run down the rows (there are few and they have short ids) and parties across,
-because at 120 columns seven issues across leave five characters a cell. Parties with
-no stance yet are left out (the title names them; `s` on the matrix shows them). Cells
+because at 120 columns seven issues across leave five characters a cell. Parties other
+than the principals with no stance yet are left out (the title names them; `s` on the
+matrix shows them). Cells
 show the option's full label when the column has room for it and its id (short and
 readable, e.g. `russian-territory`) when it does not; the full label of the cell under
 the cursor is always shown under the matrix.
@@ -150,7 +151,8 @@ class PositionsMatrix(DataTable[Text]):
         """Fill the matrix from a JSON state; `differs` cells are highlighted."""
         cursor = self.cursor_coordinate
         self._shown = (event, differs)
-        shown = [p for p in header.parties if self.show_silent or has_stance(state, p.id)]
+        shown = [p for p in header.parties  # the principals always: they are the question
+                 if self.show_silent or p.id in header.principals or has_stance(state, p.id)]
         silent = [p for p in header.parties if p not in shown]
         width = self.cell_width(len(shown))
         compact = width < FULL_LABEL_WIDTH
