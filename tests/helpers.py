@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 import itertools
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +154,18 @@ def states(directory: Path, events: list[dict[str, Any]], **overrides: Any
 def final(directory: Path, events: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
     """The JSON state after all `events`."""
     return states(directory, events, **overrides)[-1]
+
+
+@contextmanager
+def fresh_schema(server_url: str, prefix: str = "accord_test") -> Iterator[str]:
+    """A PostgreSQL store URL (`server_url` + `?schema=`) in a new schema, dropped after."""
+    import psycopg
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"create schema {schema}")
+    try:
+        yield f"{server_url}?schema={schema}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f"drop schema {schema} cascade")

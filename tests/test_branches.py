@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import fresh_schema
 from test_overlay import base_file, overlay
 from typer.testing import CliRunner
 
@@ -24,17 +24,9 @@ def store(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param != "postgres":
         yield "memory" if request.param == "memory" else request.getfixturevalue("sqlite_url")
         return
-    import psycopg
-
     server = request.getfixturevalue("postgres_url").split("?")[0]
-    schema = f"accord_branches_{uuid.uuid4().hex[:10]}"  # the session's schema is shared
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f"create schema {schema}")
-    try:
-        yield f"{server}?schema={schema}"
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f"drop schema {schema} cascade")
+    with fresh_schema(server, "accord_branches") as url:  # the session's schema is shared
+        yield url
 
 
 def stored_events(app: Negotiations, name: str) -> int:
