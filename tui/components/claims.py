@@ -12,17 +12,22 @@ _PLEDGE_STYLE = {"open": "cyan", "honoured": "green", "violated": "bold red",
                  "disputed": "yellow"}
 
 
+def _heading(text: Text, title: str, left_out: int, any_shown: bool) -> None:
+    """A section title, with how many earlier entries are left out, or "none yet"."""
+    text.append(f"{title}\n", style="bold underline")
+    if left_out:
+        text.append(f"  … {left_out:,} earlier not shown\n", style="dim")
+    if not any_shown:
+        text.append("  none yet\n", style="dim")
+
+
 def claims_text(state: dict[str, Any], event: str | None,
                 left_out: tuple[int, int] = (0, 0)) -> Text:
     """Claims then pledges, one a line; the ones the current event touched marked `•`.
     `left_out`: how many earlier claims and pledges `state` leaves out (a long timeline
     shows the latest and the touched ones)."""
     text = Text()
-    text.append("Claims\n", style="bold underline")
-    if left_out[0]:
-        text.append(f"  … {left_out[0]:,} earlier not shown\n", style="dim")
-    if not state["claims"]:
-        text.append("  none yet\n", style="dim")
+    _heading(text, "Claims", left_out[0], bool(state["claims"]))
     for claim_id, c in state["claims"].items():
         mark = "• " if event in c["events"] else "  "
         status = ("rebutted" if c["rebutted"] else "contested") if c["contested"] else "standing"
@@ -30,11 +35,7 @@ def claims_text(state: dict[str, Any], event: str | None,
         text.append(f"{mark}{claim_id}: {c['by']} says {c['about']} holds "
                     f"{c['issue']}: {c['option']} ")
         text.append(f"[{status}]\n", style=style)
-    text.append("Pledges\n", style="bold underline")
-    if left_out[1]:
-        text.append(f"  … {left_out[1]:,} earlier not shown\n", style="dim")
-    if not state["pledges"]:
-        text.append("  none yet\n", style="dim")
+    _heading(text, "Pledges", left_out[1], bool(state["pledges"]))
     for pledge_id, p in state["pledges"].items():
         mark = "• " if event in p["events"] else "  "
         text.append(f"{mark}{pledge_id} ({p['party']}): {p['commitment']} ")
