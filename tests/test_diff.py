@@ -7,11 +7,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_overlay import base_file, overlay
 from typer.testing import CliRunner
 
-from domain.diff import Divergence, comparable, compare, divergences
+from domain import fold
+from domain.diff import (
+    Divergence,
+    comparable,
+    compare,
+    differing_leaves,
+    divergences,
+    state_differences,
+)
 from domain.replay import Replay
+from domain.state import State
+from domain.state_json import state_json
+from events import synthetic
 from events.loader import load_timeline
 from events.scenario import Header
 from events.timeline import Timeline
@@ -163,6 +176,173 @@ def test_comparing_at_a_point_stops_both_sides_there(tmp_path: Path) -> None:
     result = compare(base, variant, 3, 3)
     assert result.json()["diverges_at"]["step"] == 3
     assert ("pledges.deescalate.status", None, "open") in changes(result)
+
+
+# --- the part-wise comparison against the whole-JSON definition ----------------------------
+
+
+def folded(timeline: Timeline, steps: int) -> State:
+    """The plain fold of the first `steps` events."""
+    state = State.empty(timeline.header)
+    for event in timeline.events[:steps]:
+        fold.apply(state, event)
+    return state
+
+
+def json_cause(state: dict[str, Any], path: str, order: dict[str, int]) -> str | None:
+    """The event behind a change read off the JSON state (the definition in
+    docs/whatif.md, as `accord diff` computed it before it kept the fold states)."""
+    parts = path.split(".")
+    depth = {"positions": 3, "claims": 2, "pledges": 2}.get(parts[0])
+    if depth is not None:
+        item: Any = state
+        for part in parts[:depth]:
+            item = item.get(part) if isinstance(item, dict) else None
+        events = item.get("events") if isinstance(item, dict) else None
+        return events[-1] if events else None
+    if parts[0] not in ("issues", "gap"):
+        return None
+    issue = parts[1] if parts[0] == "issues" and len(parts) > 1 else None
+    last = [cell["events"][-1] for row in state["positions"].values()
+            for issue_id, cell in row.items()
+            if (issue is None or issue_id == issue) and cell["events"]]
+    return max(last, key=lambda e: order.get(e, 0)) if last else None
+
+
+def json_group(path: str, *states: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The issue and party of a change read off the JSON states."""
+    parts = path.split(".")
+    if parts[0] == "positions" and len(parts) > 2:
+        return parts[2], parts[1]
+    if parts[0] == "issues" and len(parts) > 1:
+        return parts[1], None
+    if parts[0] in ("claims", "pledges") and len(parts) > 1:
+        for state in states:
+            item = state[parts[0]].get(parts[1])
+            if item is not None:
+                return item.get("issue"), item.get("about" if parts[0] == "claims" else "party")
+    return None, None
+
+
+def json_changes(base: Timeline, variant: Timeline, base_end: int, variant_end: int
+                 ) -> list[tuple[Any, ...]]:
+    """(path, base, variant, issue, party, base cause, variant cause) of every change,
+    from the two whole JSON states."""
+    old = state_json(folded(base, base_end), base.steps)
+    new = state_json(folded(variant, variant_end), variant.steps)
+    orders = [{e.id: n for n, e in enumerate(t.events, start=1)} for t in (base, variant)]
+    return [(path, before, after, *json_group(path, old, new),
+             json_cause(old, path, orders[0]), json_cause(new, path, orders[1]))
+            for path, before, after in differing_leaves(comparable(old), comparable(new))]
+
+
+def full_changes(result: Any) -> list[tuple[Any, ...]]:
+    """Everything a change says."""
+    return [(c.path, c.base, c.variant, c.issue, c.party, c.base_cause, c.variant_cause)
+            for c in result.changes]
+
+
+def whole_json_differences(a: State, b: State) -> list[tuple[str, Any, Any]]:
+    """The definition `state_differences` keeps to."""
+    return list(differing_leaves(comparable(state_json(a, 0)), comparable(state_json(b, 0))))
+
+
+@st.composite
+def synthetic_pairs(draw: st.DrawFn) -> tuple[Timeline, Timeline]:
+    """A generated timeline and a what-if of it forking anywhere (sometimes under another
+    header: more parties or issues)."""
+    events = draw(st.integers(1, 160))
+    shape = {"parties": draw(st.integers(2, 4)), "issues": draw(st.integers(1, 3)),
+             "seed": draw(st.integers(0, 10_000))}
+    base = synthetic.timeline(synthetic.Spec(events, **shape))
+    if draw(st.integers(0, 9)) == 0:
+        shape["parties"] += 1
+    variant = synthetic.timeline(synthetic.Spec(
+        draw(st.integers(1, 160)), **shape, fork_at=draw(st.integers(0, events)),
+        fork_seed=draw(st.integers(0, 10_000))))
+    return base, variant
+
+
+@settings(max_examples=150, deadline=None)
+@given(synthetic_pairs(), st.data())
+def test_the_comparison_is_the_whole_json_comparison(pair: tuple[Timeline, Timeline],
+                                                     data: st.DataObject) -> None:
+    base, variant = pair
+    base_end = data.draw(st.integers(0, base.steps))
+    variant_end = data.draw(st.integers(0, variant.steps))
+    result = compare(base, variant, base_end, variant_end)
+    assert full_changes(result) == json_changes(base, variant, base_end, variant_end)
+    old, new = folded(base, base_end), folded(variant, variant_end)
+    assert list(state_differences(old, new)) == whole_json_differences(old, new)
+    assert list(state_differences(new, old)) == whole_json_differences(new, old)
+    assert result.json()["gap"] == {"base": state_json(old, 0)["gap"],
+                                    "variant": state_json(new, 0)["gap"]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(synthetic_pairs(), st.data())
+def test_states_at_any_two_steps_differ_as_their_whole_json(
+        pair: tuple[Timeline, Timeline], data: st.DataObject) -> None:
+    """Two steps of one timeline, or of a timeline and its what-if: entries on one side
+    only, `claims` or `pledges` empty on one side, claims whose `contested` moved."""
+    base, variant = pair
+    other = data.draw(st.sampled_from([base, variant]))
+    old = folded(base, data.draw(st.integers(0, base.steps)))
+    new = folded(other, data.draw(st.integers(0, other.steps)))
+    assert list(state_differences(old, new)) == whole_json_differences(old, new)
+
+
+@settings(max_examples=40, deadline=None)
+@given(synthetic_pairs())
+def test_every_differing_step_of_generated_pairs_matches_a_full_replay(
+        pair: tuple[Timeline, Timeline]) -> None:
+    base, variant = pair
+    assert divergences(base, variant) == naive_divergences(base, variant)
+
+
+OVERLAY_BODIES = [
+    "",
+    "drop: [nikolenko-rebuts]\n",
+    "drop: [ua-proposes, nikolenko-rebuts]\n",
+    "drop: [ru-pledges, seen-leaving, shelling-goes-on]\n",
+    "min_reliability: B\n",
+    "min_credibility: 1\n",
+    """\
+    add:
+      - {id: ru-claims, at: 2022-04-01, type: claim, party: russia, about: ukraine,
+         issue: crimea, option: deferred}
+    """,
+    """\
+    replace:
+      - {id: shelling-goes-on, at: 2022-03-31, type: report, party: ukraine,
+         pledge: deescalate, finding: supports, observation: quiet}
+    """,
+]
+
+
+@pytest.mark.parametrize("body", OVERLAY_BODIES)
+def test_overlay_pairs_compare_as_their_whole_json(tmp_path: Path, body: str) -> None:
+    base, variant = pair(tmp_path, body)
+    for old, new in ((base, variant), (variant, base)):
+        for end in range(max(old.steps, new.steps) + 1):
+            ends = (min(end, old.steps), min(end, new.steps))
+            assert full_changes(compare(old, new, *ends)) == json_changes(old, new, *ends)
+
+
+def test_a_dropped_pledge_is_on_one_side_only_with_its_causes(tmp_path: Path) -> None:
+    base, variant = pair(tmp_path, "drop: [ru-pledges, seen-leaving, shelling-goes-on]\n")
+    found = [c for c in compare(base, variant).changes if c.path.startswith("pledges.")]
+    assert [(c.path, c.base, c.variant) for c in found] == [
+        ("pledges.deescalate.party", "russia", None),
+        ("pledges.deescalate.status", "disputed", None),
+        ("pledges.deescalate.supports", ["seen-leaving"], None),
+        ("pledges.deescalate.contradicts", ["shelling-goes-on"], None),
+        ("pledges.deescalate.events", ["ru-pledges", "seen-leaving", "shelling-goes-on"],
+         None),
+        ("pledges.deescalate.commitment", "reduce activity near Kyiv", None),
+        ("pledges.deescalate.issue", None, None),
+    ]
+    assert {(c.base_cause, c.variant_cause) for c in found} == {("shelling-goes-on", None)}
 
 
 # --- the command line --------------------------------------------------------------------

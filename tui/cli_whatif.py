@@ -89,7 +89,7 @@ def changes_table(result: Any) -> Table:
         d = result.diverges_at
         where = (f"first differ after step {d.step} ({_show(d.base_event)} / "
                  f"{_show(d.variant_event)})")
-    gap = f"gap {_gap(result.base_state['gap'])} → {_gap(result.variant_state['gap'])}"
+    gap = f"gap {_gap(result.base_gap)} → {_gap(result.variant_gap)}"
     table = Table(title=f"{result.base} vs {result.variant}: {where}; {gap}")
     for column in ("issue", "party", "path", result.base, result.variant, "because of"):
         table.add_column(column, overflow="fold")
