@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from domain.diff import (
     compare,
     differing_leaves,
     divergences,
+    fork_state,
     state_differences,
 )
 from domain.replay import Replay
@@ -298,6 +300,19 @@ def test_every_differing_step_of_generated_pairs_matches_a_full_replay(
         pair: tuple[Timeline, Timeline]) -> None:
     base, variant = pair
     assert divergences(base, variant) == naive_divergences(base, variant)
+
+
+def test_folding_on_a_fork_leaves_the_original_as_it_was() -> None:
+    """The fork shares no mutable container with the state it was copied from (whatever
+    fields the cells grow), so the two sides of a comparison or a branch stay apart."""
+    timeline = synthetic.timeline(synthetic.Spec(600, seed=3))
+    state = folded(timeline, 300)
+    before = copy.deepcopy(state)
+    fork = fork_state(state)
+    for event in timeline.events[300:]:
+        fold.apply(fork, event)
+    assert state == before
+    assert fork == folded(timeline, 600)
 
 
 OVERLAY_BODIES = [
