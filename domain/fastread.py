@@ -141,6 +141,13 @@ def statements(app: Application[Any], name: str, upto: int | None = None,
         yield trusted_statement(orjson.loads(row)["statement"])
 
 
+def stored_count(app: Application[Any], name: str) -> int:
+    """How many statements timeline `name` holds (its last version less `Started`; 0 when
+    nothing is stored): one indexed read of the last row."""
+    last = app.recorder.select_events(negotiation_id(name), desc=True, limit=1)
+    return max(last[0].originator_version - 1, 0) if last else 0
+
+
 def state_at(app: Application[Any], name: str, step: int | None = None) -> State:
     """The fold state of timeline `name` after `step` statements (the end when None).
     Raises KeyError if the store has no such timeline."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from domain import collector, fastread
+from domain import fastread
 from domain.aggregate import Negotiation, negotiation_id
 from domain.application import Negotiations
 from domain.branches import Branch
+from domain.paged import StoredStatements
 from domain.stores import describe, store_env
-from events.catalogue import Event as Statement
 from events.loader import load_timeline
 from events.timeline import Timeline
 
@@ -20,10 +20,12 @@ def stored_timeline(app: Negotiations, name: str, label: str) -> Timeline:
     first = next(iter(app.events.get(negotiation_id(name), lte=1)), None)
     if isinstance(first, Negotiation.Started) and not isinstance(first, Branch.Started):
         # A plain timeline: its header from the first stored event and its statements
-        # through the fast reader. The aggregate (`app.negotiation`) would replay every
-        # stored event through the library first (over a minute at 10^6).
+        # read page by page on first use. The aggregate (`app.negotiation`) would replay
+        # every stored event through the library first (over a minute at 10^6), and even
+        # the fast reader takes ~6 s to read 10^6 statements before the first row shows.
+        statements = StoredStatements(app, name, fastread.stored_count(app, name))
         return Timeline(name=first.name, title=first.title, file=f"{label}:{name}",
-                        header=first.header, events=_read(app, name))
+                        header=first.header, events=statements)
     aggregate = app.negotiation(name)
     return Timeline(
         name=aggregate.name,
@@ -32,11 +34,6 @@ def stored_timeline(app: Negotiations, name: str, label: str) -> Timeline:
         header=aggregate.header,
         events=tuple(app.statements(name)),
     )
-
-
-def _read(app: Negotiations, name: str) -> tuple[Statement, ...]:
-    with collector.paused():  # 10^6 statements: 14 s with the collector running, 5.5 without
-        return tuple(fastread.statements(app, name))
 
 
 def open_through_store(target: str, url: str | None) -> Timeline:

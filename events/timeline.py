@@ -30,7 +30,8 @@ class Timeline:
     title: str
     file: str
     header: Header
-    events: tuple[Event, ...]
+    #: a tuple, or a sequence that reads a stored timeline page by page
+    events: Sequence[Event]
     expectations: tuple[Expectation, ...] = ()
     base: Timeline | None = None
     locate: Locator | None = field(default=None, compare=False, repr=False)
