@@ -40,6 +40,7 @@ def apply(state: State, event: Event) -> None:
         cell = state.cell(event.about, event.issue)
         cell.claims.append(event.id)
         cell.events.append(event.id)
+        cell.claimed[event.option] = cell.claimed.get(event.option, 0) + 1
     elif isinstance(event, Pledge):
         state.pledges[event.pledge] = PledgeState(event.party, event.commitment, event.issue,
                                                   event.id)
@@ -92,12 +93,15 @@ def _reject(state: State, event: Rejection) -> None:
     for target in event.target:
         claim = state.claims.get(target)
         if claim is not None:  # a rebuttal: the claim is marked, the party's options stay
+            cell = state.cell(claim.about, claim.issue)
+            if not claim.rebuttals:
+                _uncount(cell, claim.option)
+                cell.rebutted += 1
             if type(state.claims) is dict:  # a plain state owns its values
                 claim.rebuttals.append(event.id)
             else:  # a Replay's state shares them with its checkpoints: replace
                 state.claims[target] = ClaimState(claim.by, claim.about, claim.issue,
                                                   claim.option, [*claim.rebuttals, event.id])
-            cell = state.cell(claim.about, claim.issue)
             if not cell.events or cell.events[-1] != event.id:
                 cell.events.append(event.id)
         else:
@@ -118,12 +122,25 @@ def _retract(state: State, event: Retraction) -> None:
         claim = state.claims.pop(target)
         cell = state.cell(claim.about, claim.issue)
         _remove_last(cell.claims, target)
+        if claim.rebuttals:
+            cell.rebutted -= 1
+        else:
+            _uncount(cell, claim.option)
         for gone in (target, *claim.rebuttals):
             # a rebuttal that also rejected an option of this cell still shaped it
             if gone == target or _rfind(cell.history, gone) is None:
                 _remove_last(cell.events, gone)
     elif target in state.pledge_events:
         del state.pledges[state.pledge_events.pop(target)]
+
+
+def _uncount(cell: Cell, option: str) -> None:
+    """One claim of `option` about the cell fewer among those not rebutted."""
+    left = cell.claimed[option] - 1
+    if left:
+        cell.claimed[option] = left
+    else:
+        del cell.claimed[option]
 
 
 # A retraction mostly withdraws a recent statement, and a cell's history grows with the

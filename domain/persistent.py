@@ -148,6 +148,16 @@ class ChunkedList(MutableSequence[T]):
             yield from reversed(chunk)
 
     def __eq__(self, other: object) -> bool:
+        if isinstance(other, ChunkedList):
+            if self._len != other._len:
+                return False
+            mine, theirs = self._chunks, other._chunks
+            if len(mine) == len(theirs) and all(
+                    len(x) == len(y) for x, y in zip(mine, theirs, strict=True)):
+                # the same chunk boundaries (two copies of one list, say): the chunks
+                # they share are skipped by identity
+                return self._tail == other._tail and all(
+                    x is y or x == y for x, y in zip(mine, theirs, strict=True))
         if isinstance(other, ChunkedList | list | tuple):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other,
                                                                           strict=True))

@@ -60,11 +60,7 @@ class Replay:
         if not 0 <= step <= self.steps:
             raise IndexError(f"step {step} is outside 0..{self.steps}")
         here = self._state.step
-        mark = self._marks[bisect_right(self._marks, step) - 1]
-        fine = step - step % FINE
-        while fine > mark and fine not in self._fine:
-            fine -= FINE
-        mark = max(mark, fine)
+        mark = self._nearest(step)
         with collector.paused():
             if step < here or mark > here:  # back, or a checkpoint lies nearer than here
                 frozen = self._fine[mark] if mark in self._fine else self._checkpoints[mark]
@@ -73,6 +69,20 @@ class Replay:
                     self._lay_fine(step)
             self._forward(step)
         return self._state
+
+    def distance(self, step: int) -> int:
+        """How many events `state(step)` would fold (a viewer can tell a far jump, before
+        the checkpoints on the way exist, from one it can make at once)."""
+        here, mark = self._state.step, self._nearest(step)
+        return step - (mark if step < here or mark > here else here)
+
+    def _nearest(self, step: int) -> int:
+        """The nearest checkpoint (coarse, or fine of the interval) at or before `step`."""
+        mark = self._marks[bisect_right(self._marks, step) - 1]
+        fine = step - step % FINE
+        while fine > mark and fine not in self._fine:
+            fine -= FINE
+        return max(mark, fine)
 
     def _lay_fine(self, step: int) -> None:
         """Fold from the interval's checkpoint to `step`, keeping a fine checkpoint every
@@ -133,7 +143,8 @@ def copy_state(state: State) -> State:
     walks every immutable value and `dataclasses.replace` checks every field, both
     several times slower on a state of 10^5 claims and pledges."""
     cells = {key: Cell(c.option, set(c.accepts), set(c.rejects), list(c.conditions),
-                       list(c.history), list(c.claims), list(c.events))
+                       list(c.history), list(c.claims), list(c.events), dict(c.claimed),
+                       c.rebutted)
              for key, c in state.cells.items()}
     claims = {k: ClaimState(c.by, c.about, c.issue, c.option, list(c.rebuttals))
               for k, c in state.claims.items()}
@@ -153,7 +164,8 @@ Frozen = tuple[Any, ...]
 def persistent(state: State) -> State:
     """`state` rebuilt on the structure-sharing containers a Replay folds on."""
     cells = {key: Cell(c.option, set(c.accepts), set(c.rejects), list(c.conditions),
-                       ChunkedList(c.history), ChunkedList(c.claims), ChunkedList(c.events))
+                       ChunkedList(c.history), ChunkedList(c.claims), ChunkedList(c.events),
+                       dict(c.claimed), c.rebutted)
              for key, c in state.cells.items()}
     return State(state.header, cells, ChunkedMap(state.claims.items()),
                  ChunkedMap(state.pledges.items()), ChunkedMap(state.pledge_events.items()),
@@ -171,7 +183,8 @@ def freeze(state: State) -> Frozen:
     ClaimState and PledgeState values are shared: the fold replaces them, never changes
     them in place."""
     cells = {key: (c.option, tuple(c.accepts), tuple(c.rejects), tuple(c.conditions),
-                   _shared(c.history), _shared(c.claims), _shared(c.events))
+                   _shared(c.history), _shared(c.claims), _shared(c.events),
+                   tuple(c.claimed.items()), c.rebutted)
              for key, c in state.cells.items()}
     return (cells, _shared(state.claims), _shared(state.pledges),
             _shared(state.pledge_events), _shared(state.stances), state.step,
@@ -185,8 +198,8 @@ def thaw(frozen: Frozen, header: Header) -> State:
     return State(
         header,
         {key: Cell(option, set(accepts), set(rejects), list(conditions), history.copy(),
-                   claim_ids.copy(), events.copy())
-         for key, (option, accepts, rejects, conditions, history, claim_ids, events)
-         in cells.items()},
+                   claim_ids.copy(), events.copy(), dict(claimed), rebutted)
+         for key, (option, accepts, rejects, conditions, history, claim_ids, events,
+                   claimed, rebutted) in cells.items()},
         claims.copy(), pledges.copy(), pledge_events.copy(), stances.copy(), step,
         last_event, last_at)

@@ -20,16 +20,18 @@ def option_ranks(state: State) -> dict[str, dict[str, int]]:
 
 
 def cell_json(state: State, party: str, issue: str, rank: dict[str, int],
-              events: Callable[[Sequence[str]], Any] = list) -> dict[str, Any]:
+              events: Callable[[Sequence[str]], Any] = list,
+              claims: Callable[[Sequence[str]], Any] = list) -> dict[str, Any]:
     """One party's cell on one issue; `rank` is `option_ranks(state)[issue]`; `events`
-    turns the cell's event ids into the value shown (a list for the JSON contract)."""
+    and `claims` turn the cell's event and claim ids into the values shown (lists for the
+    JSON contract; a viewer of 10^6 steps passes something that does not copy them)."""
     cell = state.cell(party, issue)
     return {
         "option": cell.option,
         "accepts": sorted(cell.accepts, key=rank.__getitem__),
         "rejects": sorted(cell.rejects, key=rank.__getitem__),
         "conditions": list(cell.conditions),
-        "claims": list(cell.claims),
+        "claims": claims(cell.claims),
         "events": events(cell.events),
     }
 

@@ -1,10 +1,9 @@
 """What a viewer of one step needs, built from the fold state without its whole JSON.
 
 The JSON contract (`domain.state_json`) holds every provenance id and every claim: ~35 MB
-at 10^6 steps. A view of the positions matrix needs the 24-odd cells, whether each claim
-is contested, and the gaps; `StepView` gives those in the shape of the JSON state (so
-code that reads a JSON state reads a view too), keeping the contested flags of the
-previous step and recomputing only the claims the step can have changed.
+at 10^6 steps. A view of the positions matrix needs the 24-odd cells, how many claims
+about each are contested, and the gaps; `StepView` gives those in the shape of the JSON
+state (so code that reads a JSON state reads a view too), in O(cells) at any step.
 """
 
 from __future__ import annotations
@@ -12,15 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
-from domain.changes import contested_moved
+from domain.changes import same_cell
 from domain.measures import overall_gap
-from domain.persistent import ChunkedList, ChunkedMap, differing_keys, last_items, slot_of
+from domain.persistent import ChunkedList, ChunkedMap, last_items, slot_of
 from domain.state import State
 from domain.state_json import cell_json, claim_json, issues_json, option_ranks, pledge_json
-
-#: The two values of a claim in a view: the matrix reads only `contested`.
-CONTESTED: dict[str, bool] = {"contested": True}
-STANDING: dict[str, bool] = {"contested": False}
 
 
 class EventIds(Sequence[str]):
@@ -47,6 +42,12 @@ class EventIds(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
 
+    def at(self, last_event: str | None) -> EventIds:
+        """The same ids, read at a later step whose event did not shape the cell."""
+        other = EventIds((), last_event)
+        other._ids = self._ids
+        return other
+
     def __contains__(self, event_id: object) -> bool:
         if not self._ids:
             return False
@@ -62,67 +63,47 @@ class StepView:
 
     def __init__(self) -> None:
         self._state: State | None = None  # a snapshot of the last step viewed
-        self._flags: dict[str, dict[str, bool]] = {}
-        #: (party, issue) → how many claims about that cell are contested
-        self._counts: dict[tuple[str, str], int] = {}
+        #: (party, issue) → the cell as the last view showed it
+        self._cells: dict[tuple[str, str], dict[str, Any]] = {}
 
     def view(self, state: State, snapshot: State) -> dict[str, Any]:
         """The view of `state` (read now; `snapshot` is a copy of it that stays as it is,
         e.g. `Replay.snapshot`): "positions" (cells, with `EventIds`, and "contested": how
-        many claims about the cell are contested), "claims" (id → CONTESTED or STANDING;
-        one dict, patched by the next call), "issues", "gap", "step", "event"."""
-        self._update_flags(state)
-        self._state = snapshot
+        many claims about the cell are contested), "issues", "gap", "step", "event".
+        O(cells) at any step: the cells the last view showed are reused when unchanged,
+        and the fold keeps what the contested counts need (`Cell.contested_claims`)."""
+        before, self._state = self._state, snapshot
         ranks = option_ranks(state)
-        positions = {
-            party.id: {issue.id: _cell(state, party.id, issue.id, ranks[issue.id],
-                                       self._counts.get((party.id, issue.id), 0))
-                       for issue in state.header.issues}
-            for party in state.header.parties}
-        return {"step": state.step, "event": state.last_event, "positions": positions,
-                "claims": self._flags, "issues": issues_json(state), "gap": overall_gap(state)}
-
-    def _update_flags(self, state: State) -> None:
-        before = self._state
-        if (before is None or not isinstance(before.claims, ChunkedMap)
-                or not isinstance(state.claims, ChunkedMap)
-                or abs(before.step - state.step) > 1):
-            flags = self._flags = {}
-            counts = self._counts = {}
-            for k, c in state.claims.items():
-                if state.is_contested(c):
-                    flags[k] = CONTESTED
-                    counts[(c.about, c.issue)] = counts.get((c.about, c.issue), 0) + 1
+        cells, self._cells = self._cells, {}
+        positions: dict[str, dict[str, Any]] = {}
+        for party in state.header.parties:
+            row = positions[party.id] = {}
+            for issue in state.header.issues:
+                key = (party.id, issue.id)
+                now = state.cells[key]
+                old = cells.get(key)
+                if old is not None and before is not None and same_cell(before.cells[key], now):
+                    # unchanged since the last view: its frozen id lists are still right
+                    cell = {**old, "events": old["events"].at(state.last_event),
+                            "contested": now.contested_claims()}
                 else:
-                    flags[k] = STANDING
-            return
-        flags = self._flags  # patched in place: a view's claims are those of the latest view
-        keys = differing_keys(before.claims, state.claims)
-        keys.update(contested_moved(before, state, [
-            cell for key, cell in state.cells.items()
-            if before.cells[key].option != cell.option
-            or before.cells[key].rejects != cell.rejects]))
-        counts = self._counts
-        for key in keys:
-            old = before.claims.get(key)
-            if flags.pop(key, None) is CONTESTED and old is not None:
-                counts[(old.about, old.issue)] -= 1
-            claim = state.claims.get(key)
-            if claim is None:
-                continue
-            if state.is_contested(claim):
-                flags[key] = CONTESTED
-                counts[(claim.about, claim.issue)] = counts.get((claim.about, claim.issue), 0) + 1
-            else:
-                flags[key] = STANDING
+                    cell = _cell(state, party.id, issue.id, ranks[issue.id])
+                row[issue.id] = self._cells[key] = cell
+        return {"step": state.step, "event": state.last_event, "positions": positions,
+                "issues": issues_json(state), "gap": overall_gap(state)}
 
 
-def _cell(state: State, party: str, issue: str, rank: dict[str, int],
-          contested: int) -> dict[str, Any]:
+def _cell(state: State, party: str, issue: str, rank: dict[str, int]) -> dict[str, Any]:
     view = cell_json(state, party, issue, rank,
-                     events=lambda ids: EventIds(ids, state.last_event))
-    view["contested"] = contested
+                     events=lambda ids: EventIds(ids, state.last_event), claims=_frozen)
+    view["contested"] = state.cell(party, issue).contested_claims()
     return view
+
+
+def _frozen(ids: Sequence[str]) -> Sequence[str]:
+    """Ids as they are now, without copying 10^4 of them (a ChunkedList copy shares its
+    chunks)."""
+    return ids.copy() if isinstance(ids, ChunkedList) else tuple(ids)
 
 
 def recent_json(state: State, part: str, count: int, touched: set[str]) -> tuple[

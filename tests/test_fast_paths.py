@@ -27,12 +27,17 @@ SPECS = st.builds(synthetic.Spec, events=st.integers(1, 600), parties=st.integer
                   issues=st.integers(1, 3), seed=st.integers(0, 10_000))
 
 
-def plain(timeline: Timeline, step: int) -> dict[str, Any]:
+def fold_plain(timeline: Timeline, step: int) -> State:
     """The definition: `fold.apply` over `State.empty`, from the first event."""
     state = State.empty(timeline.header)
     for event in timeline.events[:step]:
         fold.apply(state, event)
-    return state_json(state, timeline.steps)
+    return state
+
+
+def plain(timeline: Timeline, step: int) -> dict[str, Any]:
+    """The JSON of the definition."""
+    return state_json(fold_plain(timeline, step), timeline.steps)
 
 
 @settings(max_examples=40, deadline=None)
@@ -173,6 +178,9 @@ def test_chunked_list_behaves_as_a_list(ops: list[tuple[str, int]]) -> None:
     assert [chunked[i] for i in range(len(model))] == model
     for copy, then in copies:
         assert list(copy) == then
+        # equality between copies (shared chunks, or boundaries moved by deletions)
+        assert (copy == chunked) == (then == model)
+        assert (copy != chunked) == (then != model)
 
 
 MAP_OPS = st.lists(st.tuples(st.sampled_from(["set", "del", "copy"]), st.integers(0, 400),
@@ -217,10 +225,28 @@ def test_step_changes_equal_the_whole_json_diff(spec: synthetic.Spec, rng: Any) 
 
 
 @given(SPECS, st.randoms(use_true_random=False))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_contested_counts_kept_by_the_fold(spec: synthetic.Spec, rng: Any) -> None:
+    """Each cell's count of contested claims, kept by the fold (plain, and through a
+    Replay's checkpoints), is the number of claims about it that `is_contested`."""
+    timeline = synthetic.timeline(spec)
+    replay = Replay(timeline, every=rng.choice([1, 7, 64]))
+    for step in rng.sample(range(timeline.steps + 1), min(30, timeline.steps + 1)):
+        for state in (replay.state(step), fold_plain(timeline, step)):
+            expected: dict[tuple[str, str], int] = {}
+            for claim in state.claims.values():
+                if state.is_contested(claim):
+                    key = (claim.about, claim.issue)
+                    expected[key] = expected.get(key, 0) + 1
+            assert {k: c.contested_claims() for k, c in state.cells.items()
+                    if c.contested_claims()} == expected
+
+
+@given(SPECS, st.randoms(use_true_random=False))
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_step_view_equals_the_json_state(spec: synthetic.Spec, rng: Any) -> None:
-    """A viewer's cells, contested flags and counts, patched step by step or rebuilt
-    after a jump, agree with the whole JSON state."""
+    """A viewer's cells and contested counts, reused step by step or rebuilt after a
+    jump, agree with the whole JSON state."""
     timeline = synthetic.timeline(spec)
     replay = Replay(timeline, every=rng.choice([1, 7, 64]))
     views = StepView()
@@ -229,8 +255,6 @@ def test_step_view_equals_the_json_state(spec: synthetic.Spec, rng: Any) -> None
         step = max(0, min(timeline.steps, step + rng.choice([1, 1, 1, -1, 50])))
         view = views.view(replay.state(step), replay.snapshot(step))
         whole = plain(timeline, step)
-        assert {k: v["contested"] for k, v in whole["claims"].items()} == {
-            k: v["contested"] for k, v in view["claims"].items()}
         for party, row in whole["positions"].items():
             for issue, cell in row.items():
                 shown = view["positions"][party][issue]
@@ -266,3 +290,30 @@ def test_steps_back_from_fine_checkpoints(starts: list[int]) -> None:
     for start in starts:
         for step in (start, max(0, start - 1), max(0, start - 70), min(1_200, start + 3)):
             assert replay.json(step) == plain(timeline, step)
+
+
+@given(st.lists(st.integers(0, 700), min_size=1, max_size=12), st.sampled_from([50, 64, 256]))
+@settings(max_examples=30, deadline=None)
+def test_distance_is_what_a_step_folds(steps: list[int], every: int) -> None:
+    """`Replay.distance(step)` is the number of events `state(step)` then folds
+    (forward from the state in hand, or from the nearest checkpoint, coarse or fine)."""
+    timeline = synthetic.timeline(synthetic.Spec(700, seed=9))
+    replay = Replay(timeline, every=every)
+    folded = 0
+    original = fold.apply
+
+    def counting(state: State, event: Any) -> None:
+        nonlocal folded
+        folded += 1
+        original(state, event)
+
+    fold.apply = counting  # type: ignore[assignment]
+    try:
+        for step in steps:
+            for target in (step, max(0, step - 1), max(0, step - 65)):
+                expected = replay.distance(target)
+                folded = 0
+                replay.state(target)
+                assert folded == expected, (target, every)
+    finally:
+        fold.apply = original  # type: ignore[assignment]
