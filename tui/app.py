@@ -50,8 +50,13 @@ from tui.whatif import LiveOverlay, event_yaml, replay_step
 
 #: Points of the gap sparkline (sampled evenly over the timeline).
 GAP_SAMPLES = 240
-#: Claims and pledges the panel lists: the latest ones, and any the current step touched.
+#: Claims and pledges the panel lists at most: the latest ones that fit, and any the
+#: current step touched.
 CLAIMS_SHOWN = 60
+#: A step the app's Replay would reach only by folding more events than this (a far jump
+#: on a long timeline before the gap worker has laid the checkpoints on the way, ~8 ms
+#: per 1,000 events) is not folded on the UI thread: the panels wait for the worker.
+FAR_STEPS = 4_096
 
 
 class AccordApp(App[None]):
@@ -118,6 +123,11 @@ class AccordApp(App[None]):
         self.marks: dict[str, str] = {}
         self.gap_generation = 0
         self._gap_replay: Replay | None = None
+        #: whether the gap worker of this generation is still folding, and how far it is
+        self.gap_running = False
+        self.gap_reached = 0
+        #: the step the panels wait for (a far jump while the gap worker folds), or None
+        self.waiting: int | None = None
         self.views = StepView()
 
     # --- layout -------------------------------------------------------------------------
@@ -226,6 +236,7 @@ class AccordApp(App[None]):
         view.show(self.rows, self.cursor)
         self.refresh_marks()
         self.gap_generation += 1
+        self.gap_running, self.gap_reached = True, 0
         self.compute_gaps(self.replay.timeline, self.gap_generation)
         self.refresh_view()
 
@@ -261,6 +272,12 @@ class AccordApp(App[None]):
             return
         replay = self.replay
         step, event = self.step, self.current_event
+        if self.gap_running and replay.distance(step) > FAR_STEPS:
+            self.wait_for(step, event)
+            return
+        self.waiting = None
+        for panel in (PositionsMatrix, ClaimsPledges):
+            self.query_one(panel).loading = False
         dropped = event is not None and event.id in self.live.dropped
         changes: list[str] = []
         if event is not None and not dropped and step > 0:
@@ -274,16 +291,32 @@ class AccordApp(App[None]):
         self.query_one(PositionsMatrix).show(header, view, shown_event)
         status = "dropped in this what-if" if dropped else ""
         self.query_one(EventDetail).show(header, event, changes, status)
-        claims, claims_left_out = recent_json(state, "claims", CLAIMS_SHOWN,
+        panel = self.query_one(ClaimsPledges)
+        room = panel.room(CLAIMS_SHOWN)
+        claims, claims_left_out = recent_json(state, "claims", room,
                                               touched(changes, "claims"))
-        pledges, pledges_left_out = recent_json(state, "pledges", CLAIMS_SHOWN,
+        pledges, pledges_left_out = recent_json(state, "pledges", room,
                                                 touched(changes, "pledges"))
-        self.query_one(ClaimsPledges).show({"claims": claims, "pledges": pledges},
-                                           shown_event, (claims_left_out, pledges_left_out))
+        panel.show({"claims": claims, "pledges": pledges}, shown_event,
+                   (claims_left_out, pledges_left_out))
         gap = self.query_one(GapPanel)
         gap.set_gap(view["gap"])
         gap.mark(step / max(replay.steps, 1))
         self.sub_title = self.status_line(step, event)
+
+    def wait_for(self, step: int, event: Event | None) -> None:
+        """A far jump before the gap worker has folded that far: show the row and the
+        event now, and the state once the worker's checkpoints reach it (the keys stay
+        live meanwhile; the worker stops yielding the interpreter while we wait)."""
+        assert self.live is not None and self.replay is not None
+        self.waiting = step
+        self.query_one(TimelineView).move_to(self.cursor)
+        for panel in (PositionsMatrix, ClaimsPledges):
+            self.query_one(panel).loading = True
+        done = 100 * self.gap_reached // max(self.replay.steps, 1)
+        note = f"folding the timeline to reach this step: {done} % done"
+        self.query_one(EventDetail).show(self.live.base.header, event, [], note)
+        self.sub_title = f"{self.status_line(step, event)} · folding… {done} %"
 
     def status_line(self, step: int, event: Event | None) -> str:
         """Step N/M, the current event's date, the what-if and the filter."""
@@ -321,24 +354,33 @@ class AccordApp(App[None]):
             started = time.perf_counter()
             gap = overall_gap(replay.state(point))
             values.append(0.0 if gap is None else gap)
+            if self.waiting is not None:  # the UI waits for this fold: no pause, progress
+                self.post_message(GapSeries(generation, list(values), False, point))
+                continue
             # Leave the interpreter to the UI as long again: on a long timeline each
             # sample folds thousands of events, and the thread would hold the GIL
             # against every keypress.
             time.sleep(time.perf_counter() - started)
             if k and k % 60 == 0:
-                self.post_message(GapSeries(generation, list(values), False))
+                self.post_message(GapSeries(generation, list(values), False, point))
         self._gap_replay = replay
-        self.post_message(GapSeries(generation, values, True))
+        self.post_message(GapSeries(generation, values, True, steps))
 
     def on_gap_series(self, message: GapSeries) -> None:
         if message.generation == self.gap_generation and self.replay is not None:
-            if message.done and (done := self._gap_replay) is not None:
-                self._gap_replay = None
-                if done.timeline is self.replay.timeline:
-                    self.replay.adopt_checkpoints(done)
+            self.gap_reached = message.reached
+            if message.done:
+                self.gap_running = False
+                if (done := self._gap_replay) is not None:
+                    self._gap_replay = None
+                    if done.timeline is self.replay.timeline:
+                        self.replay.adopt_checkpoints(done)
+            if self.waiting is not None:
+                self.refresh_view()  # the state, once the fold is near enough
             panel = self.query_one(GapPanel)
-            panel.set_series(message.values, message.done,
-                             overall_gap(self.replay.state(self.step)))
+            gap = None if self.waiting is not None \
+                else overall_gap(self.replay.state(self.step))
+            panel.set_series(message.values, message.done, gap)
 
     # --- stepping -----------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ class GapSeries(Message):
     generation: int
     values: list[float]
     done: bool
+    #: the step the worker's fold has reached
+    reached: int = 0
 
 
 @dataclass
