@@ -300,7 +300,7 @@ class AccordApp(App[None]):
         panel.show({"claims": claims, "pledges": pledges}, shown_event,
                    (claims_left_out, pledges_left_out))
         gap = self.query_one(GapPanel)
-        gap.set_gap(view["gap"])
+        gap.set_gap(view["gap"], done=not self.gap_running)
         gap.mark(step / max(replay.steps, 1))
         self.sub_title = self.status_line(step, event)
 

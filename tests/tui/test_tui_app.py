@@ -263,3 +263,33 @@ async def test_compare_footer_lists_only_its_own_keys() -> None:
         assert shown == {"Step", "Back", "Divergence", "Next variant", "Close", "Silent parties"}
         await pilot.press("x")  # the main screen's "drop" does not act behind it
         assert app.live is not None and app.live.empty
+
+
+@pytest.mark.asyncio
+async def test_cells_updated_in_place_read_as_a_rebuilt_matrix() -> None:
+    """Stepping updates only the cells that changed (when no row changes height); at
+    every step the table holds what a matrix built from scratch holds."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        matrix = app.query_one(PositionsMatrix)
+        rebuilds: list[int] = []
+        rebuild = matrix._rebuild
+        matrix._rebuild = lambda *args: (rebuilds.append(app.step),  # type: ignore[method-assign]
+                                         rebuild(*args))
+        in_place = 0
+        for _ in range(10):
+            rebuilds.clear()
+            await pilot.press("j")
+            await pilot.pause()
+            in_place += not rebuilds
+            stepped = [[str(c) for c in matrix.get_row_at(r)] for r in range(matrix.row_count)]
+            heights = [row.height for row in matrix.ordered_rows]
+            matrix._rows = {}  # forget what is shown: the next show rebuilds the rows
+            matrix.redraw()
+            await pilot.pause()
+            assert [[str(c) for c in matrix.get_row_at(r)]
+                    for r in range(matrix.row_count)] == stepped
+            assert [row.height for row in matrix.ordered_rows] == heights
+        assert in_place >= 5

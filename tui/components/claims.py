@@ -8,6 +8,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.components.sizing import sized_by_content
+
 _PLEDGE_STYLE = {"open": "cyan", "honoured": "green", "violated": "bold red",
                  "disputed": "yellow"}
 
@@ -58,4 +60,4 @@ class ClaimsPledges(Static):
     def show(self, state: dict[str, Any], event: str | None,
              left_out: tuple[int, int] = (0, 0)) -> None:
         """Render the claims and pledges of a JSON state (or of part of it)."""
-        self.update(claims_text(state, event, left_out))
+        self.update(claims_text(state, event, left_out), layout=sized_by_content(self))

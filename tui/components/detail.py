@@ -11,6 +11,7 @@ from textual.widgets import Static
 from domain.changes import json_changes
 from events.catalogue import Event
 from events.scenario import Header
+from tui.components.sizing import sized_by_content
 from tui.tables import summary
 
 #: Changed paths listed: when a stance moves at 10^6 steps, thousands of claims about the
@@ -80,4 +81,4 @@ class EventDetail(Static):
     def show(self, header: Header, event: Event | None, changes: list[str],
              status: str = "") -> None:
         """Render the detail of `event`."""
-        self.update(event_detail(header, event, changes, status))
+        self.update(event_detail(header, event, changes, status), layout=sized_by_content(self))

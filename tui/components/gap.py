@@ -14,8 +14,8 @@ class GapPanel(Vertical):
     DEFAULT_CSS = """
     GapPanel { height: 4; }
     GapPanel Sparkline { height: 2; }
-    GapPanel #gap-caret { height: 1; color: $accent; }
-    GapPanel #gap-label { height: 1; color: $text-muted; }
+    GapPanel #gap-caret { height: 1; width: 1fr; color: $accent; }
+    GapPanel #gap-label { height: 1; width: 1fr; color: $text-muted; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -36,14 +36,16 @@ class GapPanel(Vertical):
         """Show the current overall gap in the label."""
         now = "—" if gap is None else f"{gap:.2f}"
         suffix = "" if done else " (computing…)"
-        self.query_one("#gap-label", Label).update(f"gap over time — now {now}{suffix}")
+        # one line of fixed size: no layout of the screen for it
+        self.query_one("#gap-label", Label).update(f"gap over time — now {now}{suffix}",
+                                                   layout=False)
 
     def mark(self, fraction: float) -> None:
         """Put the caret at `fraction` (0..1) of the width."""
         self.fraction = fraction
         width = max(self.query_one(Sparkline).size.width, 1)
         column = min(int(fraction * width), width - 1)
-        self.query_one("#gap-caret", Label).update(" " * column + "▲")
+        self.query_one("#gap-caret", Label).update(" " * column + "▲", layout=False)
 
     def on_resize(self) -> None:
         self.mark(self.fraction)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
@@ -30,6 +31,8 @@ LABEL_LINES = 3
 ISSUE_WIDTH = 13
 #: The gap column ("0.67") with its padding.
 _GAP_COLUMN = 6
+#: The gap column holds "0.25" or "—": fixed, so that cells update in place
+_GAP_WIDTH = 4
 
 
 def stance_colour(position: float) -> str:
@@ -102,6 +105,13 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
     return text
 
 
+def _lines(text: Text, width: int) -> int | None:
+    """How many lines `text` takes in a column `width` wide, or None when the table
+    would wrap a line (its height then depends on the table's own wrapping)."""
+    lines = text.plain.split("\n")
+    return len(lines) if all(cell_len(line) <= width for line in lines) else None
+
+
 def has_stance(state: dict[str, Any], party: str) -> bool:
     """Whether a party holds, accepts or rejects anything, or is named in a claim."""
     return any(cell["option"] is not None or cell["accepts"] or cell["rejects"]
@@ -134,6 +144,8 @@ class PositionsMatrix(DataTable[Text]):
         self._layout: tuple[object, ...] = ()
         self._width_seen = 0
         self._shown: tuple[str | None, set[tuple[str, str]] | None] = (None, None)
+        #: the cells shown, row key → cells in column order
+        self._rows: dict[str, list[Text]] = {}
 
     def fit(self, width: int, columns: int = 0) -> None:
         """Use `width` cells across (`columns`, the issue count, is no longer needed: the
@@ -157,31 +169,61 @@ class PositionsMatrix(DataTable[Text]):
         width = self.cell_width(len(shown))
         compact = width < FULL_LABEL_WIDTH
         layout = (id(header), tuple(p.id for p in shown), width, self.detailed)
+        self.header, self.state, self.parties = header, state, shown
+        rows: dict[str, list[Text]] = {}
+        for issue in header.issues:
+            gap = state["issues"][issue.id]["gap"]
+            rows[issue.id] = [
+                Text(short_issue(issue), style="bold"),
+                *(cell_text(header, state, p.id, issue.id, event, self.detailed,
+                            differs is not None and (p.id, issue.id) in differs,
+                            width, compact) for p in shown),
+                Text("—" if gap is None else f"{gap:.2f}", style="bold")]
+        overall = state["gap"]
+        rows["_gap"] = [Text("overall gap", style="bold"), *[Text("") for _ in shown],
+                        Text("—" if overall is None else f"{overall:.2f}", style="bold")]
+        if layout == self._layout and self._same_heights(rows, width):
+            self._update_cells(rows)
+        else:
+            self._rebuild(layout, shown, width, rows)
+        self.border_title = self.silent_note(silent)
+        self.move_cursor(row=cursor.row, column=cursor.column, animate=False)
+        self.border_subtitle = self.cursor_label()
+
+    def _rebuild(self, layout: tuple[object, ...], shown: list[Party], width: int,
+                 rows: dict[str, list[Text]]) -> None:
+        """Columns (when the layout changed) and rows anew: a layout of the screen."""
         if layout != self._layout:
             self._layout = layout
             self.clear(columns=True)
             self.add_column("issue", key="_issue")
             for party in shown:
                 self.add_column(party_heading(party, width), key=party.id, width=width)
-            self.add_column("gap", key="gap")
+            self.add_column("gap", key="gap", width=_GAP_WIDTH)
         else:
             self.clear()
-        self.header, self.state, self.parties = header, state, shown
-        for issue in header.issues:
-            cells = [cell_text(header, state, p.id, issue.id, event, self.detailed,
-                               differs is not None and (p.id, issue.id) in differs,
-                               width, compact) for p in shown]
-            gap = state["issues"][issue.id]["gap"]
-            self.add_row(Text(short_issue(issue), style="bold"), *cells,
-                         Text("—" if gap is None else f"{gap:.2f}", style="bold"),
-                         key=issue.id, height=None)
-        overall = state["gap"]
-        self.add_row(Text("overall gap", style="bold"), *[Text("") for _ in shown],
-                     Text("—" if overall is None else f"{overall:.2f}", style="bold"),
-                     key="_gap")
-        self.border_title = self.silent_note(silent)
-        self.move_cursor(row=cursor.row, column=cursor.column, animate=False)
-        self.border_subtitle = self.cursor_label()
+        for key, cells in rows.items():
+            self.add_row(*cells, key=key, height=None if key != "_gap" else 1)
+        self._rows = rows
+
+    def _same_heights(self, rows: dict[str, list[Text]], width: int) -> bool:
+        """Whether every new cell takes as many lines as the one it replaces (lines that
+        fit the column, none wrapped by the table): then the rows keep their heights."""
+        if rows.keys() != self._rows.keys():
+            return False
+        return all(_lines(new, width) == _lines(old, width) is not None
+                   for key, cells in rows.items()
+                   for new, old in zip(cells[1:-1], self._rows[key][1:-1], strict=True))
+
+    def _update_cells(self, rows: dict[str, list[Text]]) -> None:
+        """Only the cells that differ, in place: no layout of the screen (rebuilding the
+        rows each step was most of a step's repaint)."""
+        keys = ["_issue", *(p.id for p in self.parties), "gap"]
+        for row, cells in rows.items():
+            for column, new, old in zip(keys, cells, self._rows[row], strict=True):
+                if new != old:
+                    self.update_cell(row, column, new)
+        self._rows = rows
 
     def silent_note(self, silent: list[Party]) -> str:
         """The title: which parties have no stance and are left out."""

@@ -1,0 +1,87 @@
+"""Key press to repaint in a real terminal (tmux), as an analyst sees it.
+
+    .venv/bin/python tests/bench/key_latency.py TARGET [--store URL] [--keys KEYS]
+
+Starts `accord tui TARGET [--store URL]` in a tmux session of 160×50, waits until the
+gap worker is done (so every step has its checkpoints), then for each key sends it and
+polls the pane until the header's "Step N/M" changes: that is a whole frame painted
+(the app renders every panel of a step in one refresh). Polling costs ~2-5 ms a
+capture, counted in the figures. Needs tmux.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import time
+
+SESSION = "accord-key-latency"
+STEP = re.compile(r"Step (\d+)/(\d+)")
+KEYS = "j" * 20 + "k" * 20 + "]" * 5 + "[" * 5 + "G" + "k" * 20 + "g" + "j" * 10
+
+
+def pane() -> str:
+    """The text on screen now."""
+    return subprocess.run(["tmux", "capture-pane", "-t", SESSION, "-p"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def step_shown() -> tuple[int, int] | None:
+    """The header's step and last step (None while no step is shown)."""
+    found = STEP.search(pane())
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def wait(test: object, timeout: float) -> float:
+    """Seconds until `test()` holds."""
+    start = time.perf_counter()
+    while not test():  # type: ignore[operator]
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(pane())
+        time.sleep(0.002)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("target")
+    parser.add_argument("--store")
+    parser.add_argument("--keys", default=KEYS)
+    args = parser.parse_args()
+    command = f".venv/bin/accord tui {args.target}"
+    if args.store:
+        command += f" --store {args.store}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "50",
+                    command], check=True)
+    try:
+        painted = wait(lambda: step_shown() is not None, 120)
+        print(f"first paint (launch → step shown): {painted:.2f} s")
+        done = wait(lambda: re.search(r"gap over time — now [^(\n]*\n", pane()), 600)
+        print(f"gap worker done after another {done:.1f} s")
+        times: dict[str, list[float]] = {}
+        for key in args.keys:
+            before = step_shown()
+            sent = time.perf_counter()
+            subprocess.run(["tmux", "send-keys", "-t", SESSION, key], check=True)
+            try:
+                wait(lambda before=before: step_shown() != before, 10)
+            except TimeoutError:  # the key moved nothing (e.g. j at the last step)
+                continue
+            elapsed = time.perf_counter() - sent  # sending the key counts too
+            times.setdefault(key, []).append(elapsed)
+            time.sleep(0.05)
+        every = sorted(t for ts in times.values() for t in ts)
+        for key, ts in times.items():
+            print(f"{key!r}: median {statistics.median(ts) * 1e3:.0f} ms, "
+                  f"max {max(ts) * 1e3:.0f} ms (n={len(ts)})")
+        p95 = every[min(len(every) - 1, int(len(every) * 0.95))]
+        print(f"every key: median {statistics.median(every) * 1e3:.0f} ms, "
+              f"p95 {p95 * 1e3:.0f} ms, max {every[-1] * 1e3:.0f} ms (n={len(every)})")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", SESSION], check=False)
+
+
+if __name__ == "__main__":
+    main()
