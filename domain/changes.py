@@ -15,7 +15,7 @@ from typing import Any
 from domain.diff import comparable, leaves
 from domain.measures import overall_gap
 from domain.persistent import ChunkedList, ChunkedMap, differing_keys, slot_of
-from domain.state import Cell, State
+from domain.state import Cell, ClaimState, State
 from domain.state_json import (
     cell_json,
     claim_json,
@@ -44,7 +44,7 @@ def step_changes(before: State, after: State) -> list[str]:
         return json_changes(state_json(before, 0), state_json(after, 0))
     olds: list[dict[str, Any]] = []
     news: list[dict[str, Any]] = []
-    moved: list[Cell] = []  # cells whose position or rejects differ: claims' contested
+    moved: list[tuple[str, str]] = []  # cells whose position or rejects differ
     ranks = option_ranks(after)
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}
@@ -54,7 +54,7 @@ def step_changes(before: State, after: State) -> list[str]:
             if same_cell(a, b):
                 continue
             if a.option != b.option or a.rejects != b.rejects:
-                moved += (a, b)
+                moved.append((party.id, issue.id))
             prefix = f"positions.{party.id}.{issue.id}"
             # the id lists as they are (ChunkedLists compare chunk by chunk, the shared
             # ones by identity): copying a cell's 10^4 event ids took ~2.5 ms a cell
@@ -65,9 +65,17 @@ def step_changes(before: State, after: State) -> list[str]:
     olds.append(old)
     news.append(new)
     claims: set[str] = differing_keys(before.claims, after.claims)  # type: ignore[arg-type]
-    claims.update(contested_moved(before, after, moved[1::2]))
-    olds.append(_entries("claims", before, claims, claim_json))
-    news.append(_entries("claims", after, claims, claim_json))
+    # claims whose entry is the same but whose `contested` moved with their subject's
+    # stance (thousands when a stance moves at 10^6 steps): that leaf alone differs
+    flipped = set(contested_moved(before, after, moved)) - claims
+
+    def claim_part(state: State, claim_id: str, claim: ClaimState) -> dict[str, Any]:
+        if claim_id in flipped:
+            return {"contested": state.is_contested(claim)}
+        return claim_json(state, claim_id, claim)
+
+    olds.append(_entries("claims", before, claims | flipped, claim_part))
+    news.append(_entries("claims", after, claims | flipped, claim_part))
     olds.append({"issues": issues_json(before), "gap": overall_gap(before)})
     news.append({"issues": issues_json(after), "gap": overall_gap(after)})
     pledges: set[str] = differing_keys(before.pledges,  # type: ignore[arg-type]
@@ -82,14 +90,22 @@ def step_changes(before: State, after: State) -> list[str]:
             if old_leaves.get(p) != new_leaves.get(p) or (p in old_leaves) != (p in new_leaves)]
 
 
-def contested_moved(before: State, after: State, cells: Iterable[Cell]) -> list[str]:
-    """The claims about `cells` (of `after`) still there whose `contested` differs
-    between the two states (a claim that came or went is an entry that differs)."""
+def contested_moved(before: State, after: State,
+                    cells: Iterable[tuple[str, str]]) -> list[str]:
+    """The claims about `cells` (party, issue) present in `after` whose `contested`
+    differs between the two states, the same claim read in each (a claim that came or
+    went is an entry that differs). Only claims not rebutted can move, and only those
+    claiming an option that one stance disputes and the other does not."""
     out = []
-    for cell in cells:
-        for claim_id in cell.claims:
-            claim = after.claims.get(claim_id)
-            if claim is not None and before.is_contested(claim) != after.is_contested(claim):
+    for key in cells:
+        old, new = before.cells[key], after.cells[key]
+        moving = {o for o in new.claimed if old.disputes(o) != new.disputes(o)}
+        if not moving:
+            continue
+        claims = after.claims
+        for claim_id in new.claims:
+            claim = claims.get(claim_id)
+            if claim is not None and not claim.rebuttals and claim.option in moving:
                 out.append(claim_id)
     return out
 

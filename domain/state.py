@@ -38,12 +38,16 @@ class Cell:
     #: how many claims about this cell are rebutted
     rebutted: int = 0
 
+    def disputes(self, option: str) -> bool:
+        """Whether the party's stance contests a claim that it holds `option`: it has
+        rejected that option, or advocates another."""
+        return option in self.rejects or (self.option is not None and self.option != option)
+
     def contested_claims(self) -> int:
         """How many claims about this cell are contested (`State.is_contested`): the
-        rebutted ones, and those claiming an option the party rejects or does not hold."""
-        return self.rebutted + sum(
-            n for option, n in self.claimed.items()
-            if option in self.rejects or (self.option is not None and option != self.option))
+        rebutted ones, and those the party's stance disputes."""
+        return self.rebutted + sum(n for option, n in self.claimed.items()
+                                   if self.disputes(option))
 
 
 @dataclass
@@ -124,9 +128,4 @@ class State:
     def is_contested(self, claim: ClaimState) -> bool:
         """A claim is contested while its subject advocates another option, has rejected
         the claimed one, or has rebutted the claim."""
-        subject = self.cell(claim.about, claim.issue)
-        return (
-            claim.rebutted
-            or claim.option in subject.rejects
-            or (subject.option is not None and subject.option != claim.option)
-        )
+        return claim.rebutted or self.cell(claim.about, claim.issue).disputes(claim.option)

@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator
 from textual.worker import get_current_worker
 
+from domain import collector
 from domain.application import StoreConflict
 from domain.changes import step_changes, touched
 from domain.measures import overall_gap
@@ -375,6 +376,10 @@ class AccordApp(App[None]):
                     self._gap_replay = None
                     if done.timeline is self.replay.timeline:
                         self.replay.adopt_checkpoints(done)
+                        # ~250 checkpoints at 10^6 steps live as long as the replay: out
+                        # of the collector's reach, or a full collection rescanning
+                        # them lands on some keypress (~0.2-0.3 s)
+                        collector.keep_alive_objects()
             if self.waiting is not None:
                 self.refresh_view()  # the state, once the fold is near enough
             panel = self.query_one(GapPanel)
