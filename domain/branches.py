@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain import fold
 from domain.aggregate import Negotiation, negotiation_id
-from domain.diff import common_prefix, fork_state
+from domain.diff import common_prefix
 from domain.index import Entry
 from events.catalogue import Event as Statement
 from events.timeline import Timeline
@@ -66,7 +66,7 @@ def state_at(app: Negotiations, branch: Branch, step: int | None) -> Negotiation
         raise StepOutOfRange(f"step {step} is beyond the last step ({branch.steps})")
     if step <= fork:
         return app.negotiation(branch.base, step)
-    state = fork_state(app.negotiation(branch.base, fork).state)
+    state = app.negotiation(branch.base, fork).state.copy()
     for statement in branch.own[: step - fork]:
         fold.apply(state, statement)
     view = copy.copy(branch)

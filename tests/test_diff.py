@@ -20,7 +20,6 @@ from domain.diff import (
     compare,
     differing_leaves,
     divergences,
-    fork_state,
     state_differences,
 )
 from domain.replay import Replay
@@ -308,7 +307,7 @@ def test_folding_on_a_fork_leaves_the_original_as_it_was() -> None:
     timeline = synthetic.timeline(synthetic.Spec(600, seed=3))
     state = folded(timeline, 300)
     before = copy.deepcopy(state)
-    fork = fork_state(state)
+    fork = state.copy()
     for event in timeline.events[300:]:
         fold.apply(fork, event)
     assert state == before

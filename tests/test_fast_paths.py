@@ -15,7 +15,7 @@ from domain import fastread, fold
 from domain.application import Negotiations
 from domain.changes import json_changes, step_changes
 from domain.persistent import ChunkedList, ChunkedMap
-from domain.replay import Replay, copy_state
+from domain.replay import Replay
 from domain.state import Cell, State
 from domain.state_json import state_json
 from domain.state_view import StepView
@@ -100,7 +100,7 @@ def test_a_copied_state_is_independent() -> None:
     kept = replay.copy(200)
     before = state_json(kept, timeline.steps)
     replay.state(400)
-    other = copy_state(kept)
+    other = kept.copy()
     for event in timeline.events[200:]:
         fold.apply(other, event)
     assert state_json(kept, timeline.steps) == before

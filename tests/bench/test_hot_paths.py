@@ -20,7 +20,7 @@ import pytest
 
 from domain import fastread, fold
 from domain.application import Negotiations
-from domain.replay import Replay, copy_state
+from domain.replay import Replay
 from domain.state import State
 from domain.state_json import state_json
 from domain.stores import store_env
@@ -107,4 +107,4 @@ def test_state_json_at_the_end(benchmark: Any, replay: Replay) -> None:
 
 def test_copy_state_at_the_end(benchmark: Any, replay: Replay) -> None:
     state = replay.state()
-    benchmark(lambda: copy_state(state))
+    benchmark(state.copy)
