@@ -14,8 +14,8 @@ from typing import Any
 
 from domain.diff import comparable, leaves
 from domain.measures import overall_gap
-from domain.persistent import ChunkedList, ChunkedMap, differing_keys, slot_of
-from domain.state import Cell, ClaimState, State
+from domain.persistent import ChunkedMap, differing_keys, slot_of
+from domain.state import ClaimState, State
 from domain.state_json import (
     cell_json,
     claim_json,
@@ -51,7 +51,7 @@ def step_changes(before: State, after: State) -> list[str]:
     for party in after.header.parties:
         for issue in after.header.issues:
             a, b = before.cell(party.id, issue.id), after.cell(party.id, issue.id)
-            if same_cell(a, b):
+            if a.reads_as(b):
                 continue
             if a.option != b.option or a.rejects != b.rejects:
                 moved.append((party.id, issue.id))
@@ -108,19 +108,6 @@ def contested_moved(before: State, after: State,
             if claim is not None and not claim.rebuttals and claim.option in moving:
                 out.append(claim_id)
     return out
-
-
-def same_cell(a: Cell, b: Cell) -> bool:
-    """Whether two cells (of two states of one timeline) read the same."""
-    return (a.option == b.option and a.accepts == b.accepts and a.rejects == b.rejects
-            and a.conditions == b.conditions and _same_ids(a.claims, b.claims)
-            and _same_ids(a.events, b.events))
-
-
-def _same_ids(a: Any, b: Any) -> bool:
-    """Equal id lists (two copies of one ChunkedList compare chunk by chunk, and the
-    chunks they share are skipped by identity)."""
-    return bool(a == b) if isinstance(a, ChunkedList) else list(a) == list(b)
 
 
 def _as_is(ids: Any) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 
 from domain import collector, fold
 from domain.measures import overall_gap
-from domain.state import Cell, State
+from domain.state import State
 from domain.state_json import (
     cell_json,
     claim_json,
@@ -221,7 +221,7 @@ def _cell_differences(a: State, b: State, moved: set[tuple[str, str]]
     for party in a.header.parties:
         for issue in a.header.issues:
             x, y = a.cell(party.id, issue.id), b.cell(party.id, issue.id)
-            if _same_cell(x, y):
+            if x.reads_as(y):
                 continue
             key = (party.id, issue.id)
             if x.option != y.option or x.rejects != y.rejects:
@@ -230,13 +230,6 @@ def _cell_differences(a: State, b: State, moved: set[tuple[str, str]]
             yield ("positions", key), _dict_differences(
                 cell_json(a, party.id, issue.id, rank), cell_json(b, party.id, issue.id, rank),
                 f"positions.{party.id}.{issue.id}")
-
-
-def _same_cell(x: Cell, y: Cell) -> bool:
-    """The two cells' JSON is equal (sets compare as their sorted lists do)."""
-    return (x.option == y.option and x.events == y.events and x.claims == y.claims
-            and x.accepts == y.accepts and x.rejects == y.rejects
-            and x.conditions == y.conditions)
 
 
 def _entry_json(part: str, state: State, key: str, entry: Any) -> dict[str, Any]:

@@ -38,6 +38,13 @@ class Cell:
     #: how many claims about this cell are rebutted
     rebutted: int = 0
 
+    def reads_as(self, other: Cell) -> bool:
+        """Whether the two cells' JSON is equal (a copy of a Replay's id list compares
+        chunk by chunk, shared chunks by identity: no 10^4-id copies)."""
+        return (self.option == other.option and self.accepts == other.accepts
+                and self.rejects == other.rejects and self.conditions == other.conditions
+                and self.claims == other.claims and self.events == other.events)
+
     def disputes(self, option: str) -> bool:
         """Whether the party's stance contests a claim that it holds `option`: it has
         rejected that option, or advocates another."""

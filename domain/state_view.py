@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
-from domain.changes import same_cell
 from domain.measures import overall_gap
 from domain.persistent import ChunkedList, ChunkedMap, last_items, slot_of
 from domain.state import State
@@ -24,7 +23,7 @@ class EventIds(Sequence[str]):
     removes, so that id, when present, is the last."""
 
     def __init__(self, ids: Sequence[str], last_event: str | None) -> None:
-        self._ids = ids.copy() if isinstance(ids, ChunkedList) else tuple(ids)
+        self._ids = _frozen(ids)
         self._last_event = last_event
 
     def __len__(self) -> int:
@@ -82,7 +81,7 @@ class StepView:
                 key = (party.id, issue.id)
                 now = state.cells[key]
                 old = cells.get(key)
-                if old is not None and before is not None and same_cell(before.cells[key], now):
+                if old is not None and before is not None and before.cells[key].reads_as(now):
                     # unchanged since the last view: its frozen id lists are still right
                     cell = {**old, "events": old["events"].at(state.last_event),
                             "contested": now.contested_claims()}
