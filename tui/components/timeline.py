@@ -63,21 +63,28 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         self._step_width = len(str(len(rows)))
         self.virtual_size = Size(self.size.width, len(rows))
         self.move_to(cursor)
+        self.refresh()
 
     def move_to(self, cursor: int) -> None:
-        """Put the cursor on a row and scroll it into view."""
-        self.cursor = cursor
+        """Put the cursor on a row and scroll it into view. Without a scroll only the
+        two rows whose highlight changes are drawn again (not the whole panel)."""
+        before, self.cursor = self.cursor, cursor
         row = max(cursor, 0)
         height = max(self.scrollable_content_region.height, 1)
         if row < self.scroll_y:
             self.scroll_to(y=row, animate=False, immediate=True)
         elif row >= self.scroll_y + height:
             self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+        else:
+            self.refresh_line(max(before, 0))
+            self.refresh_line(row)
+            return
         self.refresh()
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.move_to(self.cursor)
+        self.refresh()
 
     def on_click(self, event: events.Click) -> None:
         row = int(self.scroll_y) + event.y
