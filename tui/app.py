@@ -18,7 +18,8 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator
+from textual.reactive import Reactive
+from textual.widgets import DataTable, Footer, LoadingIndicator
 from textual.worker import get_current_worker
 
 from domain import collector
@@ -36,6 +37,7 @@ from tui.commands import AccordCommands
 from tui.components.claims import ClaimsPledges
 from tui.components.detail import EventDetail
 from tui.components.gap import GapPanel
+from tui.components.header import StepHeader
 from tui.components.matrix import PositionsMatrix
 from tui.components.timeline import TimelineView
 from tui.keys import KeymapError, keymap_path, load_keymap
@@ -65,6 +67,10 @@ class AccordApp(App[None]):
 
     CSS_PATH = "accord.tcss"
     TITLE = "accord"
+    #: The step line, set on every step (`show_status`). Textual's own `sub_title`
+    #: repaints the whole screen when it changes: a full frame per key, where the header
+    #: needs one line (`tui.components.header`).
+    sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
     COMMANDS = App.COMMANDS | {AccordCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"), (160, "-wide")]
@@ -134,7 +140,7 @@ class AccordApp(App[None]):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield StepHeader()
         yield LoadingIndicator(id="loading")
         with Horizontal(id="body"):
             with Vertical(id="left"):
@@ -303,7 +309,13 @@ class AccordApp(App[None]):
         gap = self.query_one(GapPanel)
         gap.set_gap(view["gap"], done=not self.gap_running)
         gap.mark(step / max(replay.steps, 1))
-        self.sub_title = self.status_line(step, event)
+        self.show_status(self.status_line(step, event))
+
+    def show_status(self, line: str) -> None:
+        """The header's step line, painted in the same frame as the panels (the header's
+        own watcher would paint it a frame later)."""
+        self.sub_title = line
+        self.query_one(StepHeader).show_title()
 
     def wait_for(self, step: int, event: Event | None) -> None:
         """A far jump before the gap worker has folded that far: show the row and the
@@ -317,7 +329,7 @@ class AccordApp(App[None]):
         done = 100 * self.gap_reached // max(self.replay.steps, 1)
         note = f"folding the timeline to reach this step: {done} % done"
         self.query_one(EventDetail).show(self.live.base.header, event, [], note)
-        self.sub_title = f"{self.status_line(step, event)} · folding… {done} %"
+        self.show_status(f"{self.status_line(step, event)} · folding… {done} %")
 
     def status_line(self, step: int, event: Event | None) -> str:
         """Step N/M, the current event's date, the what-if and the filter."""

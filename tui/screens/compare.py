@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from domain.diff import compare
 from domain.replay import Replay
 from events.timeline import Timeline
+from tui.components.header import StepHeader
 from tui.components.matrix import PositionsMatrix
 
 
@@ -66,7 +67,7 @@ class CompareScreen(ModalScreen[None]):
         return max(self.base_replay.steps, self.variant_replay.steps)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield StepHeader()
         yield Static("", id="compare-status")
         with Horizontal(id="compare-body"):
             with Vertical(classes="side"):
