@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.widgets import DataTable
 
 from tui.app import AccordApp
 from tui.components.matrix import PositionsMatrix
@@ -265,6 +267,12 @@ async def test_compare_footer_lists_only_its_own_keys() -> None:
         assert app.live is not None and app.live.empty
 
 
+def painted_lines(table: DataTable[Any]) -> list[list[tuple[str, object]]]:
+    """The table's lines as it paints them now (text and style of every segment)."""
+    return [[(segment.text, segment.style) for segment in table.render_line(y)]
+            for y in range(table.size.height)]
+
+
 @pytest.mark.asyncio
 async def test_cells_updated_in_place_read_as_a_rebuilt_matrix() -> None:
     """Stepping updates only the cells that changed (when no row changes height); at
@@ -286,10 +294,12 @@ async def test_cells_updated_in_place_read_as_a_rebuilt_matrix() -> None:
             in_place += not rebuilds
             stepped = [[str(c) for c in matrix.get_row_at(r)] for r in range(matrix.row_count)]
             heights = [row.height for row in matrix.ordered_rows]
+            painted = painted_lines(matrix)
             matrix._rows = {}  # forget what is shown: the next show rebuilds the rows
             matrix.redraw()
             await pilot.pause()
             assert [[str(c) for c in matrix.get_row_at(r)]
                     for r in range(matrix.row_count)] == stepped
             assert [row.height for row in matrix.ordered_rows] == heights
+            assert painted_lines(matrix) == painted  # no cached render left behind
         assert in_place >= 5

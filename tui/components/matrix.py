@@ -15,9 +15,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from events.scenario import Header, Issue, Party
 
@@ -105,11 +107,12 @@ def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
     return text
 
 
-def _lines(text: Text, width: int) -> int | None:
-    """How many lines `text` takes in a column `width` wide, or None when the table
-    would wrap a line (its height then depends on the table's own wrapping)."""
+def _height(text: Text, width: int, console: Console) -> int:
+    """How many lines `text` takes in a column `width` wide, as the table wraps it."""
     lines = text.plain.split("\n")
-    return len(lines) if all(cell_len(line) <= width for line in lines) else None
+    if all(cell_len(line) <= width for line in lines):
+        return len(lines)
+    return len(text.wrap(console, width))
 
 
 def has_stance(state: dict[str, Any], party: str) -> bool:
@@ -207,23 +210,51 @@ class PositionsMatrix(DataTable[Text]):
         self._rows = rows
 
     def _same_heights(self, rows: dict[str, list[Text]], width: int) -> bool:
-        """Whether every new cell takes as many lines as the one it replaces (lines that
-        fit the column, none wrapped by the table): then the rows keep their heights."""
+        """Whether every row keeps the height the table gave it (its tallest cell's
+        lines): then the cells can change in place, padded to that height as the table
+        pads them."""
         if rows.keys() != self._rows.keys():
             return False
-        return all(_lines(new, width) == _lines(old, width) is not None
-                   for key, cells in rows.items()
-                   for new, old in zip(cells[1:-1], self._rows[key][1:-1], strict=True))
+        console = self.app.console
+        for key, cells in rows.items():
+            row = self.rows.get(RowKey(key))
+            if row is None or row.height < 1:  # not measured by the table yet
+                return False
+            if key != "_gap" and row.height != max(
+                    [_height(cell, width, console) for cell in cells[1:-1]], default=1):
+                return False
+        return True
 
     def _update_cells(self, rows: dict[str, list[Text]]) -> None:
         """Only the cells that differ, in place: no layout of the screen (rebuilding the
-        rows each step was most of a step's repaint)."""
+        rows each step was most of a step's repaint), and only their renders redone."""
         keys = ["_issue", *(p.id for p in self.parties), "gap"]
+        changed: set[tuple[str, str]] = set()
         for row, cells in rows.items():
             for column, new, old in zip(keys, cells, self._rows[row], strict=True):
                 if new != old:
-                    self.update_cell(row, column, new)
+                    self._data[RowKey(row)][ColumnKey(column)] = new
+                    changed.add((row, column))
         self._rows = rows
+        if changed:
+            self._forget_renders(changed)
+
+    def _forget_renders(self, cells: set[tuple[str, str]]) -> None:
+        """Drop the cached renders of `cells` (row key, column key) and of their rows, and
+        repaint. `DataTable.update_cell` counts an update, which voids the cached render of
+        every cell: each step re-rendered the whole matrix (~8 ms of a 160×50 frame) for
+        the two or three cells that changed. This keys into the caches of Textual 8.2.8's
+        DataTable (pinned exactly); a test holds the painted lines to a rebuilt table's."""
+        rows = {row for row, _ in cells}
+        indexes = {self._row_locations.get(RowKey(row)) for row in rows}
+        for cache, drop in (
+                (self._cell_render_cache, lambda key: (key[0], key[1]) in cells),
+                (self._row_render_cache, lambda key: key[0] in rows),
+                (self._row_renderable_cache, lambda key: key[1] in indexes)):
+            for key in [key for key in cache.keys() if drop(key)]:  # noqa: SIM118 (no __iter__)
+                cache.discard(key)
+        self._line_cache.clear()  # lines join the rows' cached renders: cheap to redo
+        self.refresh()
 
     def silent_note(self, silent: list[Party]) -> str:
         """The title: which parties have no stance and are left out."""
