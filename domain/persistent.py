@@ -20,9 +20,11 @@ K = TypeVar("K")
 V = TypeVar("V")
 T = TypeVar("T")
 
-#: Items per frozen chunk: small enough that copying one on a write is cheap, large
-#: enough that a copy of 10^6 ids is a few thousand pointers.
-CHUNK = 256
+#: Items per frozen chunk: small enough that copying one on a write is cheap (the fold
+#: rewrites claims, pledges and stances anywhere in the map: at 10^6 steps, with a
+#: checkpoint every 1,024, chunks of 64 took ~110 MB less than chunks of 256), large
+#: enough that a copy of 10^6 ids is some 16,000 pointers (~0.1 ms).
+CHUNK = 64
 
 
 class ChunkedList(MutableSequence[T]):

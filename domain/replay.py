@@ -4,7 +4,7 @@ Moving forward applies only the next events to the state in hand. Every `every` 
 the fold passes, it keeps a copy of the state (a checkpoint); moving back, or jumping far
 ahead, starts from the nearest checkpoint at or before the step instead of from step 0.
 States and checkpoints share structure (`domain.persistent`): a checkpoint costs the
-memory of what changed since the one before, and restoring one is O(cells + items / 256);
+memory of what changed since the one before, and restoring one is O(cells + items / CHUNK);
 a jump folds at most `every` events. docs/benchmark.md has the figures.
 """
 
@@ -22,8 +22,10 @@ from events.timeline import Timeline
 
 #: Steps between checkpoints. A jump folds at most this many events after restoring the
 #: nearest checkpoint (O(cells + items / CHUNK), under a millisecond at 10^6 steps); a
-#: checkpoint costs memory for what changed since the one before (docs/benchmark.md).
-EVERY = 4_096
+#: checkpoint costs memory for what changed since the one before. Measured at 10^6 steps
+#: (docs/benchmark.md): every 1,024 a jump takes p95 ~15-25 ms, every 4,096 ~110 ms (with
+#: pages dropped and read again), for ~200 MB more checkpoints.
+EVERY = 1_024
 #: Steps between the fine checkpoints laid when stepping back: a step back restores the
 #: nearest one and folds at most this many events (instead of up to EVERY).
 FINE = 64
@@ -87,7 +89,7 @@ class Replay:
     def _lay_fine(self, step: int) -> None:
         """Fold from the interval's checkpoint to `step`, keeping a fine checkpoint every
         FINE steps: the steps back that follow restore from one of those. Only one
-        interval's are kept (~64 of ~0.25 MB each at 10^6 steps)."""
+        interval's are kept (16 of them)."""
         state, events = self._state, self.timeline.events
         if state.step // self.every != next(iter(self._fine), -1) // self.every:
             self._fine = {}

@@ -57,3 +57,18 @@ def test_a_stored_timeline_opens_without_reading_its_statements(sqlite_url: str)
     assert isinstance(timeline.events, StoredStatements)
     assert timeline.events.pages_read == 0 and timeline.steps == 40
     assert [e.id for e in timeline.events] == ids
+
+
+def test_keeps_at_most_the_pages_it_may_and_reads_a_dropped_page_again(
+        sqlite_url: str) -> None:
+    app, ids = recorded(sqlite_url, 30)
+    statements = StoredStatements(app, synthetic.Spec(30, seed=4).name, 30, page=5, keep=2)
+    assert [s.id for s in statements] == ids  # six pages streamed through two
+    assert statements.pages_read == 6 and statements.pages_held == 2
+    assert statements[27].id == ids[27] and statements.pages_read == 6  # page 5: held
+    assert statements[2].id == ids[2] and statements.pages_read == 7  # page 0: read again
+    assert statements[29].id == ids[29] and statements.pages_read == 7  # page 5: still held
+    # page 4 comes back in place of the least recently used: page 0, not page 5
+    assert statements[22].id == ids[22] and statements.pages_read == 8
+    assert statements[28].id == ids[28] and statements.pages_read == 8
+    assert statements[3].id == ids[3] and statements.pages_read == 9
