@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+import psycopg
+from eventsourcing.persistence import PersistenceError
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -41,7 +44,15 @@ from tui.components.header import StepHeader
 from tui.components.matrix import PositionsMatrix
 from tui.components.timeline import TimelineView
 from tui.keys import KeymapError, keymap_path, load_keymap
-from tui.messages import GapSeries, LoadFailed, RowChosen, TimelinesLoaded
+from tui.messages import (
+    GapFailed,
+    GapSeries,
+    LoadFailed,
+    RowChosen,
+    SearchDone,
+    SearchProgress,
+    TimelinesLoaded,
+)
 from tui.screens.cell import CellEventsScreen
 from tui.screens.compare import CompareScreen
 from tui.screens.edit import EventForm
@@ -60,6 +71,58 @@ CLAIMS_SHOWN = 60
 #: on a long timeline before the gap worker has laid the checkpoints on the way, ~8 ms
 #: per 1,000 events) is not folded on the UI thread: the panels wait for the worker.
 FAR_STEPS = 4_096
+#: A timeline of at most this many rows is searched on the UI thread (a few ms); a longer
+#: one in a worker, which may read the whole store (~6-9 s at 10^6 events).
+SEARCH_ON_UI_ROWS = 5_000
+#: Rows the search worker reads at a time: it reports progress and can be cancelled
+#: between two.
+SEARCH_CHUNK = 4_096
+#: What reading a stored timeline's events can raise: fewer statements than counted
+#: (`domain.paged`), or the database failing under it.
+STORE_ERRORS: tuple[type[Exception], ...] = (LookupError, OSError, sqlite3.Error,
+                                             psycopg.Error, PersistenceError)
+
+
+def store_reason(exc: Exception) -> str:
+    """A store error as one line for the screen."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def event_matches(needle: str, event: Event) -> bool:
+    """Whether an event's quote, id, speaker or party contains `needle` (lower case)."""
+    return bool(needle) and (needle in event.quote.lower() or needle in event.id.lower()
+                             or needle in (event.speaker or "").lower()
+                             or needle in event.party.lower())
+
+
+def scan(rows: Sequence[Event], needle: str, start: int, delta: int,
+         chunk: int = SEARCH_CHUNK) -> Iterator[tuple[int, int | None]]:
+    """Look for a row matching `needle` from row `start` on, forward (`delta` 1) or back
+    (-1), wrapping once round the rows. Yields (rows scanned, None) after each `chunk`
+    rows read without a match, then (rows scanned, row) at the first match; ends without a
+    row when none matches. Rows are read a slice at a time (a stored timeline's pages)."""
+    total = len(rows)
+    if not total:
+        return
+    start %= total
+    # contiguous spans in scan order: (low, high, forward)
+    spans = [(start, total, True), (0, start, True)] if delta > 0 \
+        else [(0, start + 1, False), (start + 1, total, False)]
+    scanned = 0
+    for low, high, forward in spans:
+        bounds = range(low, high, chunk) if forward else range(high, low, -chunk)
+        for edge in bounds:
+            first, stop = (edge, min(edge + chunk, high)) if forward \
+                else (max(edge - chunk, low), edge)
+            block = rows[first:stop]
+            order = range(len(block)) if forward else range(len(block) - 1, -1, -1)
+            for k in order:
+                if event_matches(needle, block[k]):
+                    yield scanned + (k + 1 if forward else len(block) - k), first + k
+                    return
+            scanned += len(block)
+            yield scanned, None
 
 
 class AccordApp(App[None]):
@@ -135,6 +198,11 @@ class AccordApp(App[None]):
         self.gap_reached = 0
         #: the step the panels wait for (a far jump while the gap worker folds), or None
         self.waiting: int | None = None
+        #: why the gap worker of this generation could not read the timeline, or None
+        self.gap_failed: str | None = None
+        #: the search worker's generation, and how far it has scanned (None: no search runs)
+        self.search_generation = 0
+        self.searching: int | None = None
         self.views = StepView()
 
     # --- layout -------------------------------------------------------------------------
@@ -242,8 +310,10 @@ class AccordApp(App[None]):
         view.replaced = {e.id for e in self.live.replaced.values()}
         view.show(self.rows, self.cursor)
         self.refresh_marks()
+        self.stop_search()  # its rows are gone
         self.gap_generation += 1
-        self.gap_running, self.gap_reached = True, 0
+        self.gap_running, self.gap_reached, self.gap_failed = True, 0, None
+        self.query_one(GapPanel).fail(None)
         self.compute_gaps(self.replay.timeline, self.gap_generation)
         self.refresh_view()
 
@@ -282,16 +352,27 @@ class AccordApp(App[None]):
         if self.gap_running and replay.distance(step) > FAR_STEPS:
             self.wait_for(step, event)
             return
+        if self.gap_failed is not None and replay.distance(step) > FAR_STEPS:
+            # no checkpoints on the way, and a fold on the UI thread could take seconds
+            self.unavailable(step, event, f"not folded: {self.gap_failed}")
+            return
         self.waiting = None
-        for panel in (PositionsMatrix, ClaimsPledges):
-            self.query_one(panel).loading = False
         dropped = event is not None and event.id in self.live.dropped
         changes: list[str] = []
-        if event is not None and not dropped and step > 0:
-            before = replay.snapshot(step - 1)
-            changes = step_changes(before, replay.state(step))
-        state = replay.state(step)
-        view = self.views.view(state, replay.snapshot(step))
+        try:
+            if event is not None and not dropped and step > 0:
+                before = replay.snapshot(step - 1)
+                changes = step_changes(before, replay.state(step))
+            state = replay.state(step)
+            view = self.views.view(state, replay.snapshot(step))
+        except STORE_ERRORS as exc:
+            self.unavailable(step, event, store_reason(exc))
+            return
+        for kind in (PositionsMatrix, ClaimsPledges):
+            widget = self.query_one(kind)
+            widget.loading = False
+            if not widget.visible:
+                widget.visible = True
         header = self.live.base.header
         shown_event = None if dropped or event is None else event.id
         self.query_one(TimelineView).move_to(self.cursor)
@@ -329,10 +410,30 @@ class AccordApp(App[None]):
         done = 100 * self.gap_reached // max(self.replay.steps, 1)
         note = f"folding the timeline to reach this step: {done} % done"
         self.query_one(EventDetail).show(self.live.base.header, event, [], note)
-        self.show_status(f"{self.status_line(step, event)} · folding… {done} %")
+        self.show_status(self.status_line(step, event))
+
+    def unavailable(self, step: int, event: Event | None, reason: str) -> None:
+        """The state at `step` cannot be read from the store: show the row and the event,
+        blank the matrix and the claims (never a stale state), say why."""
+        assert self.live is not None
+        self.waiting = None
+        self.query_one(TimelineView).move_to(self.cursor)
+        for kind in (PositionsMatrix, ClaimsPledges):
+            widget = self.query_one(kind)
+            widget.loading = False
+            widget.visible = False
+        self.query_one(EventDetail).show(self.live.base.header, event, [],
+                                         f"state unavailable: {reason}")
+        self.show_status(f"{self.status_line(step, event)} · state unavailable")
+
+    def repaint_status(self) -> None:
+        """Paint the header's line again for the cursor (a search started or ended)."""
+        if self.replay is not None and self.live is not None:
+            self.show_status(self.status_line(self.step, self.current_event))
 
     def status_line(self, step: int, event: Event | None) -> str:
-        """Step N/M, the current event's date, the what-if and the filter."""
+        """Step N/M, the current event's date, the what-if, the filter and the search, and
+        how far the fold a far jump waits for and a running search have got."""
         assert self.replay is not None and self.live is not None
         parts = [f"Step {step}/{self.replay.steps}"]
         if event is not None:
@@ -346,6 +447,10 @@ class AccordApp(App[None]):
             parts.append(f"filter {self.row_filter.describe()}")
         if self.query_text:
             parts.append(f"/{self.query_text}")
+        if self.waiting is not None:
+            parts.append(f"folding… {100 * self.gap_reached // max(self.replay.steps, 1)} %")
+        if self.searching is not None:
+            parts.append(f"searching… {self.searching} %")
         return " · ".join(parts)
 
     # --- gap over time ------------------------------------------------------------------
@@ -365,7 +470,12 @@ class AccordApp(App[None]):
             if worker.is_cancelled:
                 return
             started = time.perf_counter()
-            gap = overall_gap(replay.state(point))
+            try:
+                gap = overall_gap(replay.state(point))
+            except STORE_ERRORS as exc:  # the store could not give the events: say so
+                self._gap_replay = replay  # the checkpoints laid before the failure
+                self.post_message(GapFailed(generation, values, store_reason(exc)))
+                return
             values.append(0.0 if gap is None else gap)
             if self.waiting is not None:  # the UI waits for this fold: no pause, progress
                 self.post_message(GapSeries(generation, list(values), False, point))
@@ -379,19 +489,35 @@ class AccordApp(App[None]):
         self._gap_replay = replay
         self.post_message(GapSeries(generation, values, True, steps))
 
+    def adopt_gap_checkpoints(self) -> None:
+        """Give the app's Replay the checkpoints the gap worker laid (it has stopped)."""
+        assert self.replay is not None
+        if (done := self._gap_replay) is not None:
+            self._gap_replay = None
+            if done.timeline is self.replay.timeline:
+                self.replay.adopt_checkpoints(done)
+                # ~250 checkpoints at 10^6 steps live as long as the replay: out of the
+                # collector's reach, or a full collection rescanning them lands on some
+                # keypress (~0.2-0.3 s)
+                collector.keep_alive_objects()
+
+    def on_gap_failed(self, message: GapFailed) -> None:
+        """The gap worker could not read the timeline: stop waiting for it, say why."""
+        if message.generation != self.gap_generation or self.replay is None:
+            return
+        self.gap_running, self.gap_failed = False, message.reason
+        self.adopt_gap_checkpoints()
+        self.query_one(GapPanel).fail(message.reason, message.values)
+        self.notify(message.reason, title="gap over time unavailable", severity="error",
+                    markup=False, timeout=10)
+        self.refresh_view()  # a step waited for: its state if it can be read, or why not
+
     def on_gap_series(self, message: GapSeries) -> None:
         if message.generation == self.gap_generation and self.replay is not None:
             self.gap_reached = message.reached
             if message.done:
                 self.gap_running = False
-                if (done := self._gap_replay) is not None:
-                    self._gap_replay = None
-                    if done.timeline is self.replay.timeline:
-                        self.replay.adopt_checkpoints(done)
-                        # ~250 checkpoints at 10^6 steps live as long as the replay: out
-                        # of the collector's reach, or a full collection rescanning
-                        # them lands on some keypress (~0.2-0.3 s)
-                        collector.keep_alive_objects()
+                self.adopt_gap_checkpoints()
             if self.waiting is not None:
                 self.refresh_view()  # the state, once the fold is near enough
             panel = self.query_one(GapPanel)
@@ -449,38 +575,108 @@ class AccordApp(App[None]):
 
     def matches(self, event: Event) -> bool:
         """Whether an event matches the search (quote, speaker, party or id)."""
-        text = self.query_text.lower()
-        return bool(text) and (text in event.quote.lower() or text in event.id.lower()
-                               or text in (event.speaker or "").lower()
-                               or text in event.party.lower())
+        return event_matches(self.query_text.lower(), event)
 
     def action_search(self) -> None:
         """Ask for a search text; highlight the matches and go to the next one."""
         def done(text: str | None) -> None:
-            if text is None:
-                return
-            self.query_text = text.strip()
-            view = self.query_one(TimelineView)
-            view.matches = self.matches if self.query_text else None
-            view.refresh()
-            if self.query_text:
-                self.action_match(1, include_current=True)
-            self.refresh_view()
+            if text is not None:
+                self.search_for(text)
 
         self.push_screen(TextPrompt("Search quotes, speakers and ids:", self.query_text), done)
 
+    def search_for(self, text: str) -> None:
+        """Search for `text`: highlight the matches and go to the first one from the
+        cursor on (an empty text ends the search)."""
+        self.query_text = text.strip()
+        view = self.query_one(TimelineView)
+        view.matches = self.matches if self.query_text else None
+        view.refresh()
+        if self.query_text:
+            self.action_match(1, include_current=True)
+        else:
+            self.stop_search()
+        self.refresh_view()
+
     def action_match(self, delta: int, include_current: bool = False) -> None:
-        """Go to the next (1) or previous (-1) row that matches the search (wrapping)."""
+        """Go to the next (1) or previous (-1) row that matches the search (wrapping). A
+        long timeline is scanned in a worker (`scan_rows`) that a new search cancels."""
         if not self.query_text or not self.rows:
             return
         total = len(self.rows)
-        start = self.cursor if include_current else self.cursor + delta
-        for k in range(total):
-            row = (start + delta * k) % total
-            if self.matches(self.rows[row]):
-                self.go(row)
-                return
-        self.notify(f"no event matches {self.query_text!r}", severity="warning")
+        if self.cursor < 0:  # before the first event: the first (or the last) row is next
+            start = 0 if delta > 0 else total - 1
+        else:
+            start = self.cursor if include_current else self.cursor + delta
+        needle = self.query_text.lower()
+        if total <= SEARCH_ON_UI_ROWS:
+            self.stop_search()
+            found = None
+            for _, found in scan(self.rows, needle, start, delta, chunk=total):
+                if found is not None:
+                    break
+            self.show_match(found)
+            return
+        self.stop_search()
+        self.searching = 0
+        self.repaint_status()
+        self.scan_rows(self.rows, needle, start, delta, self.search_generation)
+
+    def stop_search(self) -> None:
+        """Cancel the search worker, if one runs; its late messages are ignored."""
+        self.search_generation += 1
+        self.workers.cancel_group(self, "search")
+        if self.searching is not None:
+            self.searching = None
+            self.repaint_status()
+
+    @work(thread=True, exclusive=True, group="search")
+    def scan_rows(self, rows: Sequence[Event], needle: str, start: int, delta: int,
+                  generation: int) -> None:
+        """Scan the rows for the search off the UI thread (reading a stored timeline's
+        pages on the way), reporting each percent; post the row found, or none."""
+        worker = get_current_worker()
+        total, shown = len(rows), 0
+        try:
+            for scanned, row in scan(rows, needle, start, delta, SEARCH_CHUNK):
+                if worker.is_cancelled:
+                    return
+                if row is not None:
+                    self.post_message(SearchDone(generation, row))
+                    return
+                if (percent := 100 * scanned // total) != shown:
+                    shown = percent
+                    self.post_message(SearchProgress(generation, percent))
+        except STORE_ERRORS as exc:
+            self.post_message(SearchDone(generation, None, store_reason(exc)))
+            return
+        self.post_message(SearchDone(generation, None))
+
+    def on_search_progress(self, message: SearchProgress) -> None:
+        if message.generation == self.search_generation and self.searching is not None:
+            self.searching = message.percent
+            self.repaint_status()
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.generation != self.search_generation or self.searching is None:
+            return
+        self.searching = None
+        if message.failed:
+            self.repaint_status()
+            self.notify(message.failed, title="search stopped", severity="error",
+                        markup=False, timeout=10)
+            return
+        self.show_match(message.row)
+
+    def show_match(self, row: int | None) -> None:
+        """Go to the row a search found, or say that nothing matches."""
+        if row is None:
+            self.repaint_status()
+            self.notify(f"no event matches {self.query_text!r}", severity="warning")
+        elif row != self.cursor:
+            self.go(row)
+        else:
+            self.repaint_status()
 
     def action_filter(self) -> None:
         """Choose the filter; non-matching rows are dimmed."""
@@ -660,9 +856,10 @@ class AccordApp(App[None]):
             return
         self.use_timeline(self.base if index < 0 else self.overlays[index])
 
-    def action_goto_event(self, event_id: str) -> None:
-        """Jump to an event by id."""
-        row = self.row_of(event_id)
+    def action_goto_event(self, event_id: str, row: int | None = None) -> None:
+        """Jump to an event by id (`row`: where it was seen, checked before a scan)."""
+        if row is None or not 0 <= row < len(self.rows) or self.rows[row].id != event_id:
+            row = self.row_of(event_id)
         if row >= 0:
             self.go(row)
 

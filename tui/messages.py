@@ -41,3 +41,31 @@ class RowChosen(Message):
     """A timeline row was clicked: move the cursor to it."""
 
     row: int
+
+
+@dataclass
+class GapFailed(Message):
+    """The gap-over-time worker could not read the timeline (a store error): why, and the
+    gaps it had sampled before."""
+
+    generation: int
+    values: list[float]
+    reason: str
+
+
+@dataclass
+class SearchProgress(Message):
+    """The search worker has scanned `percent` % of the rows without a match."""
+
+    generation: int
+    percent: int
+
+
+@dataclass
+class SearchDone(Message):
+    """The search worker is done: the matching row, or None (no match, or `failed` says
+    why the rows could not be read)."""
+
+    generation: int
+    row: int | None
+    failed: str = ""

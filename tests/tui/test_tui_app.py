@@ -303,3 +303,33 @@ async def test_cells_updated_in_place_read_as_a_rebuilt_matrix() -> None:
             assert [row.height for row in matrix.ordered_rows] == heights
             assert painted_lines(matrix) == painted  # no cached render left behind
         assert in_place >= 5
+
+
+@pytest.mark.asyncio
+async def test_search_in_a_worker_goes_to_matches_and_wraps(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search a long timeline gets (a worker) finds what the UI thread's search finds."""
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "SEARCH_ON_UI_ROWS", 0)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("G")
+        assert app.step == 10
+
+        async def press(*keys: str) -> str:
+            await pilot.press(*keys)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.searching is None and app.current_event is not None
+            return app.current_event.id
+
+        assert await press("slash", *"nikolenko", "enter") == "nikolenko-rebuts"  # wraps
+        assert await press("n") == "shelling-report"
+        assert await press("n") == "nikolenko-rebuts"
+        assert await press("N") == "shelling-report"
+        assert await press("N") == "nikolenko-rebuts"
+        assert app.sub_title.endswith(" · /nikolenko")
+        assert await press("slash", "ctrl+u", *"no such words", "enter") == "nikolenko-rebuts"
+        assert [n.message for n in app._notifications] == ["no event matches 'no such words'"]

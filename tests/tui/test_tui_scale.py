@@ -1,10 +1,14 @@
 """The TUI on a long timeline: a far jump before the gap worker has folded that far
-waits for the worker instead of folding on the UI thread."""
+waits for the worker instead of folding on the UI thread; a search scans in a worker;
+a store that fails under the gap worker is reported, not a crash."""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import pytest
 from rich.console import Console
@@ -13,6 +17,8 @@ import tui.app
 from domain.measures import overall_gap
 from domain.replay import Replay
 from events import synthetic
+from events.catalogue import Event
+from events.timeline import Timeline
 from tui.app import AccordApp
 from tui.components.claims import ClaimsPledges
 from tui.components.detail import EventDetail
@@ -72,3 +78,225 @@ async def test_a_far_jump_waits_for_the_gap_worker(monkeypatch: pytest.MonkeyPat
         gap = overall_gap(worker.state(300))
         assert f"now {'—' if gap is None else f'{gap:.2f}'}" in str(
             app.query_one("#gap-label").render())
+
+
+class Rows(Sequence[Event]):
+    """A timeline's events as a store pages them, with rows `broken` that the store cannot
+    give (LookupError, as `domain.paged` raises it) and rows from `held` on that are read
+    only once `release` is set."""
+
+    def __init__(self, events: Sequence[Event], broken: range = range(0),
+                 held: int | None = None) -> None:
+        self.events = tuple(events)
+        self.broken = broken
+        self.held = held
+        self.release = threading.Event()
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        start, stop, _ = index.indices(len(self)) if isinstance(index, slice) \
+            else (index % len(self), index % len(self) + 1, 1)
+        if self.held is not None and stop > self.held:
+            assert self.release.wait(10), "the test never released the held rows"
+        if start < stop and start < self.broken.stop and stop > self.broken.start:
+            raise LookupError(f"the store holds fewer statements than {len(self)}: "
+                              f"row {max(start, self.broken.start)} is missing")
+        return self.events[index]
+
+
+def with_rows(timeline: Timeline, rows: Rows) -> Timeline:
+    return dataclasses.replace(timeline, events=rows)
+
+
+async def settle(pilot: Any, until: Any, tries: int = 200) -> None:
+    """Let the app run until `until()` holds (a worker's message arrived)."""
+    for _ in range(tries):
+        if until():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"the app never got there: {pilot.app.sub_title!r}")
+
+
+def notes(app: AccordApp) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+@pytest.mark.asyncio
+async def test_a_long_search_runs_in_a_worker_and_goes_to_the_match(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tui.app, "SEARCH_ON_UI_ROWS", 100)
+    monkeypatch.setattr(tui.app, "SEARCH_CHUNK", 10)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    rows = Rows(timeline.events, held=200)
+    app = HeldGaps(timeline.name, preloaded=with_rows(timeline, rows), keymap={})
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("j", "j")
+            await pilot.press("slash", *"statement 250", "enter")
+            # from row 1, ten rows a read, the worker has read 190 rows when it waits for
+            # row 200: the app says how far it got
+            await settle(pilot, lambda: app.searching == 63)
+            assert app.sub_title.startswith("Step 2/300")
+            assert app.sub_title.endswith(" · /statement 250 · searching… 63 %")
+            await pilot.press("j")  # keys stay live meanwhile
+            assert app.cursor == 2 and app.sub_title.startswith("Step 3/300")
+            assert app.sub_title.endswith("searching… 63 %")
+            rows.release.set()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.cursor == 250 and app.current_event is not None
+            assert app.current_event.quote == "statement 250"
+            assert app.searching is None
+            assert app.sub_title.startswith("Step 251/300")
+            assert app.sub_title.endswith(" · /statement 250")
+            # n wraps round to the same match; a text found nowhere is said so
+            await pilot.press("g", "n")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.cursor == 250
+            await pilot.press("N")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.cursor == 250
+            await pilot.press("slash", "ctrl+u", *"nowhere", "enter")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.cursor == 250 and app.searching is None
+            assert ": no event matches 'nowhere'" in notes(app)[-1]
+            assert "searching" not in app.sub_title
+    finally:
+        rows.release.set()
+
+
+@pytest.mark.asyncio
+async def test_a_new_search_cancels_the_one_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tui.app, "SEARCH_ON_UI_ROWS", 100)
+    monkeypatch.setattr(tui.app, "SEARCH_CHUNK", 10)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    rows = Rows(timeline.events, held=200)
+    app = HeldGaps(timeline.name, preloaded=with_rows(timeline, rows), keymap={})
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("slash", *"statement 250", "enter")
+            await settle(pilot, lambda: app.searching == 66)
+            await pilot.press("slash", "ctrl+u", *"statement 150", "enter")
+            # the first worker is cancelled: its match never comes, the new one does
+            await settle(pilot, lambda: app.cursor == 150)
+            rows.release.set()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.cursor == 150 and app.searching is None
+    finally:
+        rows.release.set()
+
+
+@pytest.mark.asyncio
+async def test_a_store_failing_under_the_gap_worker_is_reported() -> None:
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    broken = with_rows(timeline, Rows(timeline.events, broken=range(200, 300)))
+    app = AccordApp(timeline.name, preloaded=broken, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        reason = "the store holds fewer statements than 300: row 200 is missing"
+        assert not app.gap_running and app.gap_failed == reason
+        assert str(app.query_one("#gap-label").render()) == \
+            f"gap over time unavailable: {reason}"
+        assert notes(app) == [f"gap over time unavailable: {reason}"]
+        assert app.is_running
+        await pilot.press("j", "j", "j")
+        assert app.sub_title.startswith("Step 3/300")
+        assert app.query_one(PositionsMatrix).visible
+
+
+class GatedGaps(AccordApp):
+    """The app with a gap worker that starts when the test says so."""
+
+    CSS_PATH = HeldGaps.CSS_PATH
+
+    def compute_gaps(self, timeline: Any, generation: int) -> None:  # type: ignore[override]
+        self.held = (timeline, generation)
+
+    def start_gaps(self) -> None:
+        AccordApp.compute_gaps(self, *self.held)
+
+
+@pytest.mark.asyncio
+async def test_a_far_jump_waiting_for_a_failing_gap_worker_stops_waiting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tui.app, "FAR_STEPS", 20)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    broken = with_rows(timeline, Rows(timeline.events, broken=range(100, 200)))
+    app = GatedGaps(timeline.name, preloaded=broken, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.waiting == 300 and app.sub_title.endswith("· folding… 0 %")
+        app.start_gaps()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        reason = "the store holds fewer statements than 300: row 100 is missing"
+        assert app.waiting is None and not app.gap_running and app.is_running
+        assert str(app.query_one("#gap-label").render()) == \
+            f"gap over time unavailable: {reason}"
+        # the step waited for cannot be folded: said so, no stale state on screen
+        assert app.cursor == 299
+        assert app.sub_title.startswith("Step 300/300")
+        assert app.sub_title.endswith(" · state unavailable")
+        detail = Console(width=200, record=True)
+        detail.print(app.query_one(EventDetail).content)
+        assert f"[state unavailable: not folded: {reason}]" in detail.export_text()
+        assert not app.query_one(PositionsMatrix).visible
+        assert not app.query_one(PositionsMatrix).loading
+        await pilot.press("g", "j")  # near steps fold as before
+        assert app.sub_title == "Step 2/300 · " + timeline.events[1].at[:16].replace("T", " ")
+        assert app.query_one(PositionsMatrix).visible
+
+
+@pytest.mark.asyncio
+async def test_the_palette_searches_ids_near_the_cursor_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.commands
+
+    monkeypatch.setattr(tui.commands, "EVENT_WINDOW", 50)
+    monkeypatch.setattr(tui.commands, "YIELD_EVERY", 7)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    app = HeldGaps(timeline.name, preloaded=timeline, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        provider = tui.commands.AccordCommands(app.screen)
+
+        async def prompts(query: str) -> list[str]:
+            return [hit.text or "" async for hit in provider.search(query)]
+
+        # rows 0-99 hold e25 only; e250-e259 are beyond the window: the palette offers
+        # the search of the whole timeline instead
+        assert await prompts("e25") == ["Jump to event: e25", "Search all events for 'e25'"]
+        await pilot.press("G")
+        assert await prompts("e25") == [f"Jump to event: e25{k}" for k in range(10)] + [
+            "Search all events for 'e25'"]
+        hits = [hit async for hit in provider.search("e25")]
+        hits[0].command()
+        await pilot.pause()
+        assert app.cursor == 250
+        hits[-1].command()
+        await pilot.pause()
+        assert app.query_text == "e25" and app.cursor == 250  # e25 from the cursor on: e250
+        await pilot.press("n")
+        await pilot.app.workers.wait_for_complete()
+        assert app.cursor == 251

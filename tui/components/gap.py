@@ -21,6 +21,8 @@ class GapPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.fraction = 0.0
+        #: why the gaps could not be computed (the label says so instead of the gap)
+        self.failed: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("gap over time: computing…", id="gap-label")
@@ -32,8 +34,20 @@ class GapPanel(Vertical):
         self.query_one(Sparkline).data = values or [0.0]
         self.set_gap(gap, done)
 
+    def fail(self, reason: str | None, values: list[float] | None = None) -> None:
+        """Say that the gaps are unavailable and why, with the gaps sampled before (None:
+        they are being computed again)."""
+        self.failed = reason
+        if reason is not None:
+            if values is not None:
+                self.query_one(Sparkline).data = values or [0.0]
+            self.query_one("#gap-label", Label).update(
+                f"gap over time unavailable: {reason}", layout=False)
+
     def set_gap(self, gap: float | None, done: bool = True) -> None:
         """Show the current overall gap in the label."""
+        if self.failed is not None:
+            return
         now = "—" if gap is None else f"{gap:.2f}"
         suffix = "" if done else " (computing…)"
         # one line of fixed size: no layout of the screen for it
