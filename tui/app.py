@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import gc
 import json
-import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-import psycopg
-from eventsourcing.persistence import PersistenceError
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -60,6 +57,8 @@ from tui.screens.error import ErrorScreen
 from tui.screens.filter import FilterScreen, RowFilter, passes
 from tui.screens.help import HelpScreen
 from tui.screens.prompts import LetterPrompt, TextPrompt
+from tui.search import event_matches, scan
+from tui.store_errors import STORE_ERRORS, store_reason
 from tui.whatif import LiveOverlay, event_yaml, replay_step
 
 #: Points of the gap sparkline (sampled evenly over the timeline).
@@ -77,54 +76,6 @@ SEARCH_ON_UI_ROWS = 5_000
 #: Rows the search worker reads at a time: it reports progress and can be cancelled
 #: between two.
 SEARCH_CHUNK = 4_096
-#: What reading a stored timeline's events can raise: fewer statements than counted
-#: (`domain.paged`), or the database failing under it.
-STORE_ERRORS: tuple[type[Exception], ...] = (LookupError, OSError, sqlite3.Error,
-                                             psycopg.Error, PersistenceError)
-
-
-def store_reason(exc: Exception) -> str:
-    """A store error as one line for the screen."""
-    text = " ".join(str(exc).split())
-    return text or type(exc).__name__
-
-
-def event_matches(needle: str, event: Event) -> bool:
-    """Whether an event's quote, id, speaker or party contains `needle` (lower case)."""
-    return bool(needle) and (needle in event.quote.lower() or needle in event.id.lower()
-                             or needle in (event.speaker or "").lower()
-                             or needle in event.party.lower())
-
-
-def scan(rows: Sequence[Event], needle: str, start: int, delta: int,
-         chunk: int = SEARCH_CHUNK) -> Iterator[tuple[int, int | None]]:
-    """Look for a row matching `needle` from row `start` on, forward (`delta` 1) or back
-    (-1), wrapping once round the rows. Yields (rows scanned, None) after each `chunk`
-    rows read without a match, then (rows scanned, row) at the first match; ends without a
-    row when none matches. Rows are read a slice at a time (a stored timeline's pages)."""
-    total = len(rows)
-    if not total:
-        return
-    start %= total
-    # contiguous spans in scan order: (low, high, forward)
-    spans = [(start, total, True), (0, start, True)] if delta > 0 \
-        else [(0, start + 1, False), (start + 1, total, False)]
-    scanned = 0
-    for low, high, forward in spans:
-        bounds = range(low, high, chunk) if forward else range(high, low, -chunk)
-        for edge in bounds:
-            first, stop = (edge, min(edge + chunk, high)) if forward \
-                else (max(edge - chunk, low), edge)
-            block = rows[first:stop]
-            order = range(len(block)) if forward else range(len(block) - 1, -1, -1)
-            for k in order:
-                if event_matches(needle, block[k]):
-                    yield scanned + (k + 1 if forward else len(block) - k), first + k
-                    return
-            scanned += len(block)
-            yield scanned, None
-
-
 class AccordApp(App[None]):
     """`accord tui FILE [OVERLAY…]`."""
 
