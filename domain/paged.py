@@ -25,8 +25,8 @@ from events.catalogue import Event as Statement
 #: checkpoint, so it reads at most two pages; sequential reads are as fast as with pages
 #: of 5,000 (docs/benchmark.md).
 PAGE = 1_024
-#: Pages kept: 256 × 1,024 statements, ~290 MB at most, whatever the timeline's length.
-KEEP = 256
+#: Pages kept: 128 × 1,024 statements, ~145 MB at most, whatever the timeline's length.
+KEEP = 128
 
 
 class StoredStatements(Sequence[Statement]):
