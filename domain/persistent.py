@@ -154,12 +154,11 @@ class ChunkedList(MutableSequence[T]):
             if self._len != other._len:
                 return False
             mine, theirs = self._chunks, other._chunks
-            if len(mine) == len(theirs) and all(
-                    len(x) == len(y) for x, y in zip(mine, theirs, strict=True)):
-                # the same chunk boundaries (two copies of one list, say): the chunks
-                # they share are skipped by identity
-                return self._tail == other._tail and all(
-                    x is y or x == y for x, y in zip(mine, theirs, strict=True))
+            if len(mine) == len(theirs) and [*map(len, mine)] == [*map(len, theirs)]:
+                # the same chunk boundaries (two copies of one list, say): list equality
+                # skips the chunks they share by identity, all in C (generators over the
+                # chunks cost ~25 ms a step back at 10^6 steps)
+                return self._tail == other._tail and mine == theirs
         if isinstance(other, ChunkedList | list | tuple):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other,
                                                                           strict=True))
