@@ -2,6 +2,11 @@
 
 Kept apart from the widgets so the rules (which rows exist, which are applied, how the
 overlay file is written) are plain code with plain tests.
+
+On a long (stored) timeline the rows and the variant are views over the base events, not
+lists: the few changes are placed by bisection, so building them, indexing and slicing
+them read only the pages asked for (O(changes · log n + slice length)), never the whole
+timeline.
 """
 
 from __future__ import annotations
@@ -9,15 +14,16 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from events.catalogue import Event
+from events.catalogue import Event, when_key
 from events.errors import Problem
 from events.references import check_events
 from events.timeline import Timeline, in_timeline_order
@@ -27,14 +33,172 @@ EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 EDIT_FILE = "(edited event)"
 
 
+class _View(Sequence[Event]):
+    """A lazy sequence of events: `_at` and `_chunk` read only what is asked for."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _at(self, index: int) -> Event:
+        """Event `index` (0 <= index < len)."""
+        raise NotImplementedError
+
+    def _chunk(self, start: int, stop: int) -> list[Event]:
+        """Events start..stop-1 (0 <= start <= stop <= len)."""
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        size = len(self)
+        if isinstance(index, slice):
+            start, stop, stride = index.indices(size)
+            if stride != 1:
+                return [self._at(i) for i in range(start, stop, stride)]
+            return self._chunk(start, stop) if start < stop else []
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError(f"event {index} is outside 0..{size - 1}")
+        return self._at(index)
+
+    def __iter__(self) -> Iterator[Event]:
+        size = len(self)
+        for start in range(0, size, _CHUNK):
+            yield from self._chunk(start, min(start + _CHUNK, size))
+
+
+_CHUNK = 1_024
+
+
+class _Substituted(_View):
+    """`seq` with the events at some indexes replaced."""
+
+    def __init__(self, seq: Sequence[Event], subs: dict[int, Event]) -> None:
+        self._seq, self._subs, self._keys = seq, subs, sorted(subs)
+
+    def __len__(self) -> int:
+        return len(self._seq)
+
+    def _at(self, index: int) -> Event:
+        found = self._subs.get(index)
+        return self._seq[index] if found is None else found
+
+    def _chunk(self, start: int, stop: int) -> list[Event]:
+        out = list(self._seq[start:stop])
+        for k in self._keys[bisect.bisect_left(self._keys, start):
+                            bisect.bisect_left(self._keys, stop)]:
+            out[k - start] = self._subs[k]
+        return out
+
+
+class _Skipping(_View):
+    """`seq` without the events at `skip` (sorted, distinct, in range)."""
+
+    def __init__(self, seq: Sequence[Event], skip: Sequence[int]) -> None:
+        self._seq, self.skip = seq, list(skip)
+        #: skip[j] - j: the j-th skipped index among the kept ones
+        self._shift = [k - j for j, k in enumerate(self.skip)]
+
+    def __len__(self) -> int:
+        return len(self._seq) - len(self.skip)
+
+    def source(self, index: int) -> int:
+        """The index in `seq` of event `index`."""
+        return index + bisect.bisect_right(self._shift, index)
+
+    def _at(self, index: int) -> Event:
+        return self._seq[self.source(index)]
+
+    def _chunk(self, start: int, stop: int) -> list[Event]:
+        out: list[Event] = []
+        while start < stop:
+            at = self.source(start)
+            following = bisect.bisect_left(self.skip, at)
+            end = self.skip[following] if following < len(self.skip) else len(self._seq)
+            count = min(stop - start, end - at)
+            out.extend(self._seq[at:at + count])
+            start += count
+        return out
+
+
+class _Rows(_View):
+    """`seq` with `items` inserted so that they stand at rows `at` (strictly ascending).
+
+    `sources[k]` is where item k comes from: a base index (a replacement that moved), or
+    len(base) + an index into the added events."""
+
+    def __init__(self, seq: _Skipping, items: list[Event], at: list[int],
+                 sources: list[int], before: list[int]) -> None:
+        self._seq, self.items, self._at_rows = seq, items, at
+        self.sources = sources
+        #: before[k]: rows of `seq` before item k
+        self._before = before
+
+    def __len__(self) -> int:
+        return len(self._seq) + len(self.items)
+
+    def source(self, row: int) -> int:
+        """Where row `row` comes from: a base index, or len(base) + an added index."""
+        k = bisect.bisect_left(self._at_rows, row)
+        if k < len(self._at_rows) and self._at_rows[k] == row:
+            return self.sources[k]
+        return self._seq.source(row - k)
+
+    @property
+    def skipped(self) -> list[int]:
+        """The base indexes left out of `seq` (sorted)."""
+        return self._seq.skip
+
+    def row_of_item(self, k: int) -> int:
+        """The row of inserted item k."""
+        return self._at_rows[k]
+
+    def row_of_kept(self, index: int) -> int:
+        """The row of event `index` of `seq`."""
+        return index + bisect.bisect_right(self._before, index)
+
+    def _at(self, index: int) -> Event:
+        k = bisect.bisect_left(self._at_rows, index)
+        if k < len(self._at_rows) and self._at_rows[k] == index:
+            return self.items[k]
+        return self._seq[index - k]
+
+    def _chunk(self, start: int, stop: int) -> list[Event]:
+        out: list[Event] = []
+        while start < stop:
+            k = bisect.bisect_left(self._at_rows, start)
+            if k < len(self._at_rows) and self._at_rows[k] == start:
+                out.append(self.items[k])
+                start += 1
+                continue
+            end = min(stop, self._at_rows[k] if k < len(self._at_rows) else len(self))
+            out.extend(self._seq[start - k:end - k])
+            start = end
+        return out
+
+
 @dataclass
 class LiveOverlay:
-    """Changes an analyst made in place to `base` (a scenario or overlay timeline)."""
+    """Changes an analyst made in place to `base` (a scenario or overlay timeline).
+
+    The base's events are in timeline order (as a `Timeline`'s are). Its event ids are
+    found by a walk of the base at most once each; `toggle` and `put` given the row they
+    act on learn it without one."""
 
     base: Timeline
     dropped: set[str] = field(default_factory=set)
     replaced: dict[str, Event] = field(default_factory=dict)
     added: list[Event] = field(default_factory=list)
+    #: base event id → its base index (None: not in the base), learned or walked for
+    _where: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
+    #: timeline key → the base indexes with that key (bisection results)
+    _spans: dict[datetime, tuple[int, int]] = field(default_factory=dict, repr=False,
+                                                     compare=False)
 
     @property
     def empty(self) -> bool:
@@ -42,24 +206,65 @@ class LiveOverlay:
         return not (self.dropped or self.replaced or self.added)
 
     def rows(self) -> Sequence[Event]:
-        """Every event the timeline view lists (dropped ones too), in timeline order."""
+        """Every event the timeline view lists (dropped ones too), in timeline order:
+        the base events, replaced in place, with the added ones (and the replacements
+        that moved to another date) merged in as `in_timeline_order` would place them."""
         if self.empty:
             return self.base.events
-        events = [self.replaced.get(e.id, e) for e in self.base.events]
-        return in_timeline_order([*events, *self.added])
+        return self._view()
 
     def timeline(self, rows: Sequence[Event] | None = None) -> Timeline:
         """The variant: the rows without the dropped events."""
         if self.empty:
             return self.base
-        rows = self.rows() if rows is None else rows
-        events = tuple(e for e in rows if e.id not in self.dropped)
+        if rows is None or isinstance(rows, _Rows):
+            view = self._view() if rows is None else rows
+            events: Sequence[Event] = _Skipping(view, self.dropped_rows(view))
+        else:
+            events = tuple(e for e in rows if e.id not in self.dropped)
         return dataclasses.replace(self.base, name=f"{self.base.name}-whatif",
                                    title=f"{self.base.title} (what-if)", events=events,
                                    expectations=(), base=self.base)
 
-    def toggle(self, event_id: str) -> None:
-        """Drop an event, or restore it if dropped (an added event is removed instead)."""
+    def dropped_rows(self, rows: Sequence[Event] | None = None) -> list[int]:
+        """The rows (ascending) of the dropped events among `rows` (default: `rows()`)."""
+        rows = self.rows() if rows is None else rows
+        if not self.dropped:
+            return []
+        if not isinstance(rows, _Rows) and rows is not self.base.events:
+            return [i for i, e in enumerate(rows) if e.id in self.dropped]
+        found: set[int] = set()
+        for event_id in self.dropped:
+            found.update(self._rows_with(rows, event_id))
+        return sorted(found)
+
+    def find(self, event_id: str, rows: Sequence[Event] | None = None) -> int:
+        """The first row of `rows` (default: `rows()`) with event `event_id`; -1 if none."""
+        rows = self.rows() if rows is None else rows
+        if not isinstance(rows, _Rows) and rows is not self.base.events:
+            return next((i for i, e in enumerate(rows) if e.id == event_id), -1)
+        return min(self._rows_with(rows, event_id), default=-1)
+
+    def learn(self, row: int, rows: Sequence[Event] | None = None) -> None:
+        """Note which base event stands at `row` of `rows` (default: `rows()`), so that
+        finding its id needs no walk of the base."""
+        rows = self.rows() if rows is None else rows
+        if not 0 <= row < len(rows):
+            return
+        if isinstance(rows, _Rows):
+            index = rows.source(row)
+        elif rows is self.base.events:
+            index = row
+        else:
+            return
+        if index < len(self.base.events):
+            self._where[self.base.events[index].id] = index
+
+    def toggle(self, event_id: str, row: int | None = None) -> None:
+        """Drop an event, or restore it if dropped (an added event is removed instead).
+        `row`: where the event stands in `rows()`, when known."""
+        if row is not None:
+            self.learn(row)
         if any(e.id == event_id for e in self.added):
             self.added = [e for e in self.added if e.id != event_id]
         elif event_id in self.dropped:
@@ -75,16 +280,135 @@ class LiveOverlay:
             return Problem(base.file, None, None, f"{event_id}.{fld}" if fld else event_id,
                            message)
 
-        return check_events(base.header, self.timeline().events, locate)
+        # check_events walks its events twice and holds them all meanwhile: read them once
+        return check_events(base.header, list(self.timeline().events), locate)
 
-    def put(self, original_id: str | None, event: Event) -> None:
-        """Store an edited (original_id given) or a new event."""
+    def put(self, original_id: str | None, event: Event, row: int | None = None) -> None:
+        """Store an edited (original_id given) or a new event. `row`: where the edited
+        event stands in `rows()`, when known."""
+        if row is not None and original_id is not None:
+            self.learn(row)
         if original_id is not None and any(e.id == original_id for e in self.added):
             self.added = [event if e.id == original_id else e for e in self.added]
         elif original_id is not None:
             self.replaced[original_id] = event
         else:
             self.added.append(event)
+
+    def without(self, original_id: str | None, event: Event,
+                rows: Sequence[Event] | None = None) -> Sequence[Event]:
+        """The variant with `event` in place of the rows with id `original_id` (or added),
+        placed as `in_timeline_order` places an event appended to the rows."""
+        rows = self.rows() if rows is None else rows
+        if not isinstance(rows, _Rows) and rows is not self.base.events:
+            kept = [e for e in rows if e.id != original_id]
+            return [e for e in in_timeline_order([*kept, event]) if e.id not in self.dropped]
+        view = rows if isinstance(rows, _Rows) else self._view()
+        n = len(self.base.events)
+        without: int | None = None
+        added = list(self.added)
+        for row in self._rows_with(view, original_id) if original_id is not None else []:
+            place = view.source(row)
+            if place < n:
+                without = place
+            else:
+                added = [e for e in added if e.id != original_id]
+        variant = self._view(without, event, added)
+        return _Skipping(variant, self.dropped_rows(variant))
+
+    # --- the views ----------------------------------------------------------------------
+
+    def _index(self, event_id: str) -> int | None:
+        """The base index of the base event `event_id` (None if absent)."""
+        events = self.base.events
+        if event_id in self._where:
+            index = self._where[event_id]
+            if index is None or (index < len(events) and events[index].id == event_id):
+                return index
+        index = next((i for i, e in enumerate(events) if e.id == event_id), None)
+        self._where[event_id] = index
+        return index
+
+    def _span(self, key: datetime) -> tuple[int, int]:
+        """The base indexes [lo, hi) of the events whose timeline key is `key`."""
+        span = self._spans.get(key)
+        if span is None:
+            events = self.base.events
+
+            def order(e: Event) -> datetime:
+                return when_key(e.at)
+
+            span = (bisect.bisect_left(events, key, key=order),
+                    bisect.bisect_right(events, key, key=order))
+            self._spans[key] = span
+        return span
+
+    def _view(self, without: int | None = None, extra: Event | None = None,
+              added: list[Event] | None = None) -> _Rows:
+        """The rows as a view: base events replaced in place, and the moved replacements
+        and added events (then `extra`) merged in by (timeline key, position in
+        `[*base, *added]`) as a stable sort would; base event `without` left out;
+        `added` instead of the added events when given."""
+        events = self.base.events
+        n = len(events)
+        subs: dict[int, Event] = {}
+        out: set[int] = set() if without is None else {without}
+        movers: list[tuple[datetime, int, Event]] = []
+        for original_id, event in self.replaced.items():
+            index = self._index(original_id)
+            if index is None or index == without:
+                continue
+            key = when_key(event.at)
+            if key == when_key(events[index].at):
+                subs[index] = event
+            else:  # it moves: a drop from its place, and a merge at its new date
+                out.add(index)
+                movers.append((key, index, event))
+        added = [*(self.added if added is None else added), *([] if extra is None else [extra])]
+        movers += [(when_key(e.at), n + j, e) for j, e in enumerate(added)]
+        movers.sort(key=lambda m: (m[0], m[1]))
+        gone = sorted(out)
+        gone_keys = [(when_key(events[i].at), i) for i in gone]
+        at: list[int] = []
+        before: list[int] = []
+        for rank, (key, place, _) in enumerate(movers):
+            lo, hi = self._span(key)
+            smaller = hi if place >= n else lo + max(0, min(hi, place) - lo)
+            kept = smaller - sum(1 for k in gone_keys if k < (key, place))
+            before.append(kept)
+            at.append(kept + rank)
+        seq = _Skipping(_Substituted(events, subs), gone)
+        return _Rows(seq, [m[2] for m in movers], at, [m[1] for m in movers], before)
+
+    def _row_of_index(self, rows: _Rows, index: int) -> int | None:
+        """The row of base event `index` in `rows` (None if left out)."""
+        if index in rows.sources:
+            return rows.row_of_item(rows.sources.index(index))
+        skipped = rows.skipped
+        position = bisect.bisect_left(skipped, index)
+        if position < len(skipped) and skipped[position] == index:
+            return None
+        return rows.row_of_kept(index - position)
+
+    def _rows_with(self, rows: Sequence[Event], event_id: str) -> list[int]:
+        """Every row of `rows` (a `_view()`, or the base events) with event `event_id`."""
+        if not isinstance(rows, _Rows):  # the base events themselves
+            index = self._index(event_id)
+            return [] if index is None else [index]
+        found: list[int] = []
+        for k, item in enumerate(rows.items):  # added events, moved replacements
+            if item.id == event_id:
+                found.append(rows.row_of_item(k))
+        places = {self._index(o) for o, e in self.replaced.items() if e.id == event_id}
+        if not found and not places:  # row ids are unique (parse_event sees to it)
+            places.add(self._index(event_id))
+        for index in places:
+            if index is None or index in rows.sources:  # moved: among the items above
+                continue
+            row = self._row_of_index(rows, index)
+            if row is not None and rows[row].id == event_id:
+                found.append(row)
+        return sorted(set(found))
 
     def overlay_yaml(self, path: Path, overlay_id: str, title: str) -> str:
         """The overlay file (DESIGN.md format) for these changes, to be written at `path`."""
@@ -137,18 +461,17 @@ def parse_event(text: str, live: LiveOverlay, original_id: str | None
             path = tuple(p for p in err["loc"] if p not in _TYPE_NAMES)
             problems.append(doc.problem(path, str(err["msg"]).removeprefix("Value error, ")))
         return None, problems
-    rows = [e for e in live.rows() if e.id != original_id]
-    if event.id in {e.id for e in rows}:
+    rows = live.rows()
+    if event.id != original_id and live.find(event.id, rows) >= 0:
         return None, [doc.problem(("id",), f"duplicate event id {event.id!r}")]
-    events = in_timeline_order([*rows, event])
-    events = [e for e in events if e.id not in live.dropped]
+    events = live.without(original_id, event, rows)
 
     def locate(event_id: str, fld: str, message: str) -> Problem:
         if event_id == event.id:
             return doc.problem(tuple(fld.split(".")) if fld else (), message)
         return Problem(live.base.file, None, None, f"{event_id}.{fld}", message)
 
-    problems = check_events(live.base.header, events, locate)
+    problems = check_events(live.base.header, list(events), locate)
     return (None, problems) if problems else (event, [])
 
 
