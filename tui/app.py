@@ -242,18 +242,21 @@ class AccordApp(App[None]):
         self.cursor = -1
         self.rebuild()
 
-    def rebuild(self, keep: str | None = None) -> None:
+    def rebuild(self, keep: str | None = None, row: int | None = None) -> None:
         """Recompute rows and the replay after the live what-if changed; keep the cursor on
-        event `keep` when given."""
+        event `keep` when given (at `row` when it is still there). The rows and the variant
+        are views over the base (`LiveOverlay.rows`): nothing here walks every row."""
         assert self.live is not None
         self.rows = self.live.rows()
         dropped = self.live.dropped
-        self.dropped_rows = [i for i, e in enumerate(self.rows) if e.id in dropped] \
-            if dropped else []
+        self.dropped_rows = self.live.dropped_rows(self.rows)
         self.replay = Replay(self.live.timeline(self.rows))
         self.views = StepView()
-        if keep is not None and (row := self.row_of(keep)) >= 0:
-            self.cursor = row
+        if keep is not None:
+            if row is None or not 0 <= row < len(self.rows) or self.rows[row].id != keep:
+                row = self.row_of(keep)
+            if row >= 0:
+                self.cursor = row
         self.cursor = min(self.cursor, len(self.rows) - 1)
         view = self.query_one(TimelineView)
         view.dropped = set(dropped)
@@ -269,11 +272,16 @@ class AccordApp(App[None]):
         self.refresh_view()
 
     def row_of(self, event_id: str) -> int:
-        """The row of an event (-1 when absent)."""
-        for i, event in enumerate(self.rows):
-            if event.id == event_id:
-                return i
-        return -1
+        """The row of an event (-1 when absent): the cursor's, or found by the live
+        what-if without a walk of the rows once it knows the event's place."""
+        rows = self.rows
+        if 0 <= self.cursor < len(rows) and rows[self.cursor].id == event_id:
+            if self.live is not None:
+                self.live.learn(self.cursor, rows)
+            return self.cursor
+        if self.live is not None:
+            return self.live.find(event_id, rows)
+        return next((i for i, event in enumerate(rows) if event.id == event_id), -1)
 
     # --- the state at the cursor --------------------------------------------------------
 
@@ -681,14 +689,16 @@ class AccordApp(App[None]):
         event = self.current_event
         if self.live is None or event is None:
             return
-        self.live.toggle(event.id)
+        row = self.cursor
+        removed = any(e.id == event.id for e in self.live.added)  # gone from the rows
+        self.live.toggle(event.id, row)
         problems = self.live.problems()
         if problems:  # e.g. a later event targets the dropped one: refuse, say why
             self.live.toggle(event.id)
             self.notify("\n".join(str(p) for p in problems[:3]), title="cannot drop "
                         f"{event.id}", severity="error", markup=False, timeout=8)
             return
-        self.rebuild(keep=event.id)
+        self.rebuild(keep=None if removed else event.id, row=row)
 
     def action_edit_event(self) -> None:
         """Edit the current event in a form, validated as a file would be."""
@@ -714,10 +724,11 @@ class AccordApp(App[None]):
         """Push the event form; a valid result goes into the live what-if."""
         assert self.live is not None
         live = self.live
+        row = self.cursor  # the form is modal: the edited event stays at this row
 
         def done(event: Event | None) -> None:
             if event is not None:
-                live.put(original_id, event)
+                live.put(original_id, event, row if original_id is not None else None)
                 self.rebuild(keep=event.id)
 
         self.push_screen(EventForm(text, live, original_id), done)

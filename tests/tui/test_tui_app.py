@@ -333,3 +333,36 @@ async def test_search_in_a_worker_goes_to_matches_and_wraps(
         assert app.sub_title.endswith(" · /nikolenko")
         assert await press("slash", "ctrl+u", *"no such words", "enter") == "nikolenko-rebuts"
         assert [n.message for n in app._notifications] == ["no event matches 'no such words'"]
+
+
+@pytest.mark.asyncio
+async def test_an_edit_that_moves_an_event_keeps_the_cursor_and_marks_on_their_events() -> None:
+    """The what-if's rows are views over the base: an edited date moves the event to its
+    place in timeline order; the cursor follows it, a mark stays on its event, and a
+    drop after it marks and skips the right row."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "j", "m", "a", "k")  # mark ua-crimea; back to ua-neutral
+        await pilot.pause()
+        assert app.query_one(TimelineView).marks == {1: "a"}
+        await pilot.press("e")
+        await pilot.pause()
+        area = app.screen.query_one("#form-text")
+        assert "2022-03-29T10:00:00" in area.text
+        area.text = area.text.replace("2022-03-29T10:00:00", "2022-03-29T15:30:00")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [e.id for e in app.rows][:5] == ["ua-crimea", "ru-scale-down", "ua-neutral",
+                                               "ru-neutral", "tr-hope"]
+        assert app.cursor == 2 and app.current_event is not None
+        assert app.current_event.id == "ua-neutral"
+        assert app.current_event.at == "2022-03-29T15:30:00"
+        assert app.query_one(TimelineView).marks == {0: "a"}
+        await pilot.press("G", "x")  # ua-rejects-demil, the last event
+        await pilot.pause()
+        assert app.live is not None and app.live.dropped == {"ua-rejects-demil"}
+        assert app.cursor == 9 and app.dropped_rows == [9]
+        assert app.replay is not None and app.replay.steps == 9
+        assert [e.id for e in app.replay.timeline.events][-1] == "shelling-report"
+        assert "what-if: 1 dropped, 1 edited, 0 added" in app.sub_title
