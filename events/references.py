@@ -7,6 +7,7 @@ fold will meet them. Returns every problem found; never stops at the first.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from events.catalogue import (
     Acceptance,
@@ -61,17 +62,32 @@ def _known(ids: set[str] | list[str]) -> str:
     return f"expected one of: {shown}" if listed else "none are defined"
 
 
+class _Seen(NamedTuple):
+    """What a later event's check needs of an earlier one (shared between the events
+    alike, so a long timeline's checks hold one id and one slot per event, not events)."""
+
+    type: str
+    party: str
+    about: str | None
+
+
 def check_events(header: Header, events: Sequence[Event], problem: Locator) -> list[Problem]:
-    """Every reference an event makes, checked against the header and the earlier events."""
-    out: list[Problem] = []
+    """Every reference an event makes, checked against the header and the earlier events.
+
+    Walks `events` once (a stored timeline's lazy view is read page by page) and keeps of
+    each event its id and a shared summary, never the event itself."""
+    out: list[Problem | None] = []
     parties = {p.id: p for p in header.parties}
     speaker_party = {s.id: p.id for p in header.parties for s in p.speakers}
     issues: dict[str, set[str]] = {}
     for issue in header.issues:  # the first of duplicate ids wins, as it is reported so
         issues.setdefault(issue.id, {o.id for o in issue.options})
     sources = {s.id for s in header.sources}
-    earlier: dict[str, Event] = {}
-    later_ids = {e.id for e in events}
+    earlier: dict[str, _Seen] = {}
+    summaries: dict[_Seen, _Seen] = {}
+    #: targets not met yet: (slot in `out`, event id, field, target); worded at the end,
+    #: once it is known whether the target comes later or nowhere
+    unmet: list[tuple[int, str, str, str]] = []
     retracted: dict[str, str] = {}
     pledges: dict[str, str] = {}  # pledge id -> pledge event id
 
@@ -87,16 +103,13 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
             err(event, "option", f"unknown option {option!r} of issue {issue!r}; "
                 f"{_known(sorted(issues[issue]))}")
 
-    def target_of(event: Event, fld: str, target: str) -> Event | None:
+    def target_of(event: Event, fld: str, target: str) -> _Seen | None:
         if target == event.id:
             err(event, fld, f"an event cannot target itself ({target!r})")
             return None
         if target not in earlier:
-            if target in later_ids:
-                err(event, fld, f"target {target!r} comes later in the timeline; "
-                    "a target must come earlier")
-            else:
-                err(event, fld, f"unknown event {target!r}")
+            unmet.append((len(out), event.id, fld, target))
+            out.append(None)
             return None
         if target in retracted:
             err(event, fld, f"target {target!r} was retracted by {retracted[target]!r}")
@@ -135,11 +148,11 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
                 found = target_of(event, "target", target)
                 if found is None:
                     continue
-                if isinstance(found, Claim):
+                if found.type == "claim":
                     if found.about != event.party:
                         err(event, "target", f"only the party a claim is about can rebut it: "
                             f"claim {target!r} is about {found.about!r}, not {event.party!r}")
-                elif not isinstance(found, Proposal | Acceptance):
+                elif found.type not in _REJECTABLE:
                     err(event, "target", f"a rejection targets a proposal, acceptance or claim; "
                         f"{target!r} is a {found.type}")
         elif isinstance(event, Pledge):
@@ -160,7 +173,7 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
         elif isinstance(event, Retraction):
             found = target_of(event, "target", event.target)
             if found is not None:
-                if not isinstance(found, Proposal | Acceptance | Claim | Pledge):
+                if found.type not in _RETRACTABLE:
                     err(event, "target", f"a retraction targets a proposal, acceptance, claim or "
                         f"pledge; {event.target!r} is a {found.type}")
                 elif found.party != event.party:
@@ -168,5 +181,14 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
                         f"{event.target!r} is by {found.party!r}, not {event.party!r}")
                 else:
                     retracted[event.target] = event.id
-        earlier[event.id] = event
-    return out
+        seen = _Seen(event.type, event.party, event.about if isinstance(event, Claim) else None)
+        earlier[event.id] = summaries.setdefault(seen, seen)
+    for slot, event_id, fld, target in unmet:  # every id of the timeline is in `earlier` now
+        out[slot] = problem(event_id, fld, (
+            f"target {target!r} comes later in the timeline; a target must come earlier"
+            if target in earlier else f"unknown event {target!r}"))
+    return [p for p in out if p is not None]
+
+
+_REJECTABLE = frozenset({"proposal", "acceptance"})
+_RETRACTABLE = frozenset({"proposal", "acceptance", "claim", "pledge"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,11 @@ from helpers import (
     scenario,
     write,
 )
+from pydantic import TypeAdapter
 
-from events.errors import InputError
+from events.catalogue import Event
+from events.errors import InputError, Problem
+from events.references import check_events
 
 
 def problems(tmp_path: Path, data: dict[str, Any] | str) -> list[str]:
@@ -419,3 +423,61 @@ def test_a_target_listed_twice(tmp_path: Path) -> None:
     assert_one(tmp_path, scenario([claim("c", "russia", "ukraine", "crimea", "russian"),
                                    rejection("r", "ukraine", target=["c", "c"])]),
                "target:", "events[1] (r).target", "target 'c' is listed twice")
+
+
+def test_targets_later_and_unknown_keep_their_wording_and_order(tmp_path: Path) -> None:
+    data = scenario([
+        rejection("r", "ukraine", target=["p", "ghost"], at="2022-03-01"),
+        proposal("q", "chechnya", "crimea", "russian", at="2022-03-02"),
+        retraction("x", "russia", "nobody", at="2022-03-02"),
+        proposal("p", "russia", "crimea", "russian", at="2022-03-03"),
+        retraction("y", "russia", "z", at="2022-03-04"),
+        proposal("z", "russia", "crimea", "russian", source="nowhere", quote="so",
+                 at="2022-03-05")])
+    found = [f.split(": ", 1)[1] for f in problems(tmp_path, data)]
+    assert found == [
+        "events[0] (r).target: target 'p' comes later in the timeline; "
+        "a target must come earlier",
+        "events[0] (r).target: unknown event 'ghost'",
+        "events[1] (q).party: unknown party 'chechnya'; expected one of: russia, turkey, "
+        "ukraine",
+        "events[2] (x).target: unknown event 'nobody'",
+        "events[4] (y).target: target 'z' comes later in the timeline; "
+        "a target must come earlier",
+        "events[5] (z).source: unknown source 'nowhere'; expected one of: src"]
+
+
+class _Once(Sequence[Event]):
+    """Events that may be iterated once, and never indexed (a long stored timeline)."""
+
+    def __init__(self, events: list[Event]) -> None:
+        self.events, self.walks = events, 0
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __getitem__(self, index: Any) -> Any:
+        raise AssertionError("check_events indexed the events")
+
+    def __iter__(self) -> Iterator[Event]:
+        self.walks += 1
+        assert self.walks == 1, "check_events walked the events twice"
+        return iter(self.events)
+
+
+def test_check_events_walks_the_events_once(tmp_path: Path) -> None:
+    timeline = load(tmp_path, scenario([proposal("p", "russia", "crimea", "russian")]))
+    adapter: TypeAdapter[Event] = TypeAdapter(Event)
+    events = [adapter.validate_python(e) for e in [
+        rejection("r", "ukraine", target=["p", "ghost"], at="2022-03-01"),
+        proposal("p", "russia", "crimea", "russian", at="2022-03-03")]]
+    once = _Once(events)
+
+    def locate(event_id: str, fld: str, message: str) -> Problem:
+        return Problem("f", None, None, f"{event_id}.{fld}", message)
+
+    found = check_events(timeline.header, once, locate)
+    assert once.walks == 1
+    assert [(p.field, p.message) for p in found] == [
+        ("r.target", "target 'p' comes later in the timeline; a target must come earlier"),
+        ("r.target", "unknown event 'ghost'")]

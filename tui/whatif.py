@@ -280,8 +280,8 @@ class LiveOverlay:
             return Problem(base.file, None, None, f"{event_id}.{fld}" if fld else event_id,
                            message)
 
-        # check_events walks its events twice and holds them all meanwhile: read them once
-        return check_events(base.header, list(self.timeline().events), locate)
+        # the variant's view, walked once: a stored timeline is read a page at a time
+        return check_events(base.header, self.timeline().events, locate)
 
     def put(self, original_id: str | None, event: Event, row: int | None = None) -> None:
         """Store an edited (original_id given) or a new event. `row`: where the edited
@@ -471,7 +471,7 @@ def parse_event(text: str, live: LiveOverlay, original_id: str | None
             return doc.problem(tuple(fld.split(".")) if fld else (), message)
         return Problem(live.base.file, None, None, f"{event_id}.{fld}", message)
 
-    problems = check_events(live.base.header, list(events), locate)
+    problems = check_events(live.base.header, events, locate)  # one walk of the view
     return (None, problems) if problems else (event, [])
 
 
