@@ -84,7 +84,7 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
         issues.setdefault(issue.id, {o.id for o in issue.options})
     sources = {s.id for s in header.sources}
     earlier: dict[str, _Seen] = {}
-    summaries: dict[_Seen, _Seen] = {}
+    summaries: dict[tuple[str, str, str | None], _Seen] = {}
     #: targets not met yet: (slot in `out`, event id, field, target); worded at the end,
     #: once it is known whether the target comes later or nowhere
     unmet: list[tuple[int, str, str, str]] = []
@@ -132,7 +132,7 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
         if event.source is not None and event.source not in sources:
             err(event, "source", f"unknown source {event.source!r}; {_known(sources)}")
 
-        if isinstance(event, Proposal | Acceptance):
+        if isinstance(event, _PROPOSAL_OR_ACCEPTANCE):
             check_issue_option(event, event.issue, event.option)
         elif isinstance(event, Claim):
             if event.about not in parties:
@@ -181,8 +181,11 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
                         f"{event.target!r} is by {found.party!r}, not {event.party!r}")
                 else:
                     retracted[event.target] = event.id
-        seen = _Seen(event.type, event.party, event.about if isinstance(event, Claim) else None)
-        earlier[event.id] = summaries.setdefault(seen, seen)
+        key = (event.type, event.party, event.about if isinstance(event, Claim) else None)
+        seen = summaries.get(key)
+        if seen is None:
+            seen = summaries[key] = _Seen(*key)
+        earlier[event.id] = seen
     for slot, event_id, fld, target in unmet:  # every id of the timeline is in `earlier` now
         out[slot] = problem(event_id, fld, (
             f"target {target!r} comes later in the timeline; a target must come earlier"
@@ -190,5 +193,6 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
     return [p for p in out if p is not None]
 
 
+_PROPOSAL_OR_ACCEPTANCE = (Proposal, Acceptance)
 _REJECTABLE = frozenset({"proposal", "acceptance"})
 _RETRACTABLE = frozenset({"proposal", "acceptance", "claim", "pledge"})
