@@ -7,10 +7,12 @@ the gap over the whole timeline) runs in thread workers that post `tui.messages`
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -49,6 +51,8 @@ from tui.messages import (
     SearchDone,
     SearchProgress,
     TimelinesLoaded,
+    WhatIfChecked,
+    WhatIfProgress,
 )
 from tui.screens.cell import CellEventsScreen
 from tui.screens.compare import CompareScreen
@@ -73,9 +77,27 @@ FAR_STEPS = 4_096
 #: A timeline of at most this many rows is searched on the UI thread (a few ms); a longer
 #: one in a worker, which may read the whole store (~6-9 s at 10^6 events).
 SEARCH_ON_UI_ROWS = 5_000
+#: A what-if drop on a timeline of at most this many rows is checked on the UI thread (a
+#: few ms); on a longer one in a worker, which reads every event (~10 s at 10^6).
+WHATIF_ON_UI_ROWS = 5_000
 #: Rows the search worker reads at a time: it reports progress and can be cancelled
 #: between two.
 SEARCH_CHUNK = 4_096
+@dataclass(frozen=True)
+class PendingDrop:
+    """A drop (or restore) of `event_id` the what-if worker checks: on `live`, from `row`
+    of the rows then shown; `removed`: an added event, gone from the rows once applied."""
+
+    live: LiveOverlay
+    event_id: str
+    row: int
+    removed: bool
+
+
+class _Stopped(Exception):
+    """The what-if worker was cancelled mid-check."""
+
+
 class AccordApp(App[None]):
     """`accord tui FILE [OVERLAY…]`."""
 
@@ -154,6 +176,10 @@ class AccordApp(App[None]):
         #: the search worker's generation, and how far it has scanned (None: no search runs)
         self.search_generation = 0
         self.searching: int | None = None
+        #: the what-if change the worker checks (None: none), its generation, how far
+        self.checking: PendingDrop | None = None
+        self.whatif_generation = 0
+        self.checked_percent = 0
         self.views = StepView()
 
     # --- layout -------------------------------------------------------------------------
@@ -410,6 +436,8 @@ class AccordApp(App[None]):
             parts.append(f"folding… {100 * self.gap_reached // max(self.replay.steps, 1)} %")
         if self.searching is not None:
             parts.append(f"searching… {self.searching} %")
+        if self.checking is not None:
+            parts.append(f"checking the what-if… {self.checked_percent} %")
         return " · ".join(parts)
 
     # --- gap over time ------------------------------------------------------------------
@@ -685,30 +713,109 @@ class AccordApp(App[None]):
     # --- the live what-if ---------------------------------------------------------------
 
     def action_toggle_event(self) -> None:
-        """Drop the current event from the live what-if, or restore it."""
+        """Drop the current event from the live what-if, or restore it. On a long
+        timeline the variant is checked in a worker (`check_whatif`), the keys live."""
         event = self.current_event
-        if self.live is None or event is None:
+        if self.live is None or event is None or self.busy_with_whatif():
             return
         row = self.cursor
         removed = any(e.id == event.id for e in self.live.added)  # gone from the rows
+        if len(self.rows) > WHATIF_ON_UI_ROWS:
+            # the change is tried on a copy; the app's what-if takes it once it is checked
+            trial = dataclasses.replace(self.live, dropped=set(self.live.dropped),
+                                        added=list(self.live.added))
+            trial.toggle(event.id, row)
+            self.checking = PendingDrop(self.live, event.id, row, removed)
+            self.whatif_generation += 1
+            self.checked_percent = 0
+            self.repaint_status()
+            self.check_whatif(trial, self.whatif_generation)
+            return
         self.live.toggle(event.id, row)
         problems = self.live.problems()
         if problems:  # e.g. a later event targets the dropped one: refuse, say why
             self.live.toggle(event.id)
-            self.notify("\n".join(str(p) for p in problems[:3]), title="cannot drop "
-                        f"{event.id}", severity="error", markup=False, timeout=8)
+            self.refuse_drop(event.id, problems)
             return
         self.rebuild(keep=None if removed else event.id, row=row)
+
+    def refuse_drop(self, event_id: str, problems: list[Problem]) -> None:
+        """Say why dropping (or restoring) `event_id` is refused: the first problems."""
+        self.notify("\n".join(str(p) for p in problems[:3]), title=f"cannot drop {event_id}",
+                    severity="error", markup=False, timeout=8)
+
+    def busy_with_whatif(self) -> bool:
+        """True (and said so) while the worker checks a what-if change."""
+        if self.checking is None:
+            return False
+        self.notify("a what-if change is being checked", severity="warning")
+        return True
+
+    @work(thread=True, exclusive=True, group="whatif")
+    def check_whatif(self, trial: LiveOverlay, generation: int) -> None:
+        """Check the variant with a change off the UI thread (reading a stored timeline's
+        pages on the way), reporting each percent; post what is wrong with it."""
+        worker = get_current_worker()
+        shown = 0
+
+        def watch(read: int, total: int) -> None:
+            nonlocal shown
+            if worker.is_cancelled:
+                raise _Stopped
+            if (percent := 100 * read // max(total, 1)) != shown:
+                shown = percent
+                self.post_message(WhatIfProgress(generation, percent))
+
+        try:
+            problems = trial.problems(watch)
+        except _Stopped:
+            return
+        except STORE_ERRORS as exc:
+            self.post_message(WhatIfChecked(generation, [], store_reason(exc)))
+            return
+        self.post_message(WhatIfChecked(generation, problems))
+
+    def on_what_if_progress(self, message: WhatIfProgress) -> None:
+        if message.generation == self.whatif_generation and self.checking is not None:
+            self.checked_percent = message.percent
+            self.repaint_status()
+
+    def on_what_if_checked(self, message: WhatIfChecked) -> None:
+        """The worker's verdict: apply the change and rebuild, or refuse it as the UI
+        thread's check would."""
+        pending = self.checking
+        if pending is None or message.generation != self.whatif_generation:
+            return
+        self.checking = None
+        if pending.live is not self.live:  # another timeline is shown now
+            self.repaint_status()
+            return
+        if message.failed:
+            self.repaint_status()
+            self.notify(f"the what-if could not be checked: {message.failed}",
+                        title=f"cannot drop {pending.event_id}", severity="error",
+                        markup=False, timeout=10)
+            return
+        if message.problems:
+            self.repaint_status()
+            self.refuse_drop(pending.event_id, message.problems)
+            return
+        self.live.toggle(pending.event_id, pending.row)  # the rows are those of the key
+        if self.cursor == pending.row:
+            self.rebuild(keep=None if pending.removed else pending.event_id, row=pending.row)
+        else:  # the cursor moved on meanwhile: it stays on its event
+            current = self.current_event
+            self.rebuild(keep=None if current is None else current.id, row=self.cursor)
 
     def action_edit_event(self) -> None:
         """Edit the current event in a form, validated as a file would be."""
         event = self.current_event
-        if self.live is not None and event is not None:
+        if self.live is not None and event is not None and not self.busy_with_whatif():
             self.open_form(event_yaml(event), event.id)
 
     def action_add_event(self) -> None:
         """Add an event after the current one."""
-        if self.live is None:
+        if self.live is None or self.busy_with_whatif():
             return
         header = self.live.base.header
         event = self.current_event

@@ -69,3 +69,21 @@ class SearchDone(Message):
     generation: int
     row: int | None
     failed: str = ""
+
+
+@dataclass
+class WhatIfProgress(Message):
+    """The what-if worker has checked `percent` % of the variant's events."""
+
+    generation: int
+    percent: int
+
+
+@dataclass
+class WhatIfChecked(Message):
+    """The what-if worker is done: what is wrong with the variant (nothing: the change
+    stands), or `failed` says why its events could not be read."""
+
+    generation: int
+    problems: list[Problem]
+    failed: str = ""

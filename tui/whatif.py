@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -182,6 +182,32 @@ class _Rows(_View):
         return out
 
 
+class _Watched(Sequence[Event]):
+    """`events`, whose walk tells `watch(read, total)` after every `_CHUNK` events."""
+
+    def __init__(self, events: Sequence[Event], watch: Callable[[int, int], None]) -> None:
+        self._events, self._watch = events, watch
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return self._events[index]
+
+    def __iter__(self) -> Iterator[Event]:
+        total = len(self._events)
+        for read, event in enumerate(self._events, start=1):
+            yield event
+            if read % _CHUNK == 0 or read == total:
+                self._watch(read, total)
+
+
 @dataclass
 class LiveOverlay:
     """Changes an analyst made in place to `base` (a scenario or overlay timeline).
@@ -272,8 +298,10 @@ class LiveOverlay:
         else:
             self.dropped.add(event_id)
 
-    def problems(self) -> list[Problem]:
-        """What is wrong with the variant (e.g. a dropped event that others target)."""
+    def problems(self, watch: Callable[[int, int], None] | None = None) -> list[Problem]:
+        """What is wrong with the variant (e.g. a dropped event that others target).
+        `watch(read, total)` is told after every page of events read; it may raise to stop
+        the check (a worker cancelled)."""
         base = self.base
 
         def locate(event_id: str, fld: str, message: str) -> Problem:
@@ -281,7 +309,9 @@ class LiveOverlay:
                            message)
 
         # the variant's view, walked once: a stored timeline is read a page at a time
-        return check_events(base.header, self.timeline().events, locate)
+        events = self.timeline().events
+        return check_events(base.header, events if watch is None else _Watched(events, watch),
+                            locate)
 
     def put(self, original_id: str | None, event: Event, row: int | None = None) -> None:
         """Store an edited (original_id given) or a new event. `row`: where the edited

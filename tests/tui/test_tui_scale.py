@@ -23,6 +23,7 @@ from tui.app import AccordApp
 from tui.components.claims import ClaimsPledges
 from tui.components.detail import EventDetail
 from tui.components.matrix import PositionsMatrix
+from tui.components.timeline import TimelineView
 from tui.messages import GapSeries
 
 SIZE = (120, 34)
@@ -300,3 +301,86 @@ async def test_the_palette_searches_ids_near_the_cursor_only(
         await pilot.press("n")
         await pilot.app.workers.wait_for_complete()
         assert app.cursor == 251
+
+
+@pytest.mark.asyncio
+async def test_a_long_what_if_drop_is_checked_in_a_worker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.whatif
+
+    monkeypatch.setattr(tui.app, "WHATIF_ON_UI_ROWS", 100)
+    monkeypatch.setattr(tui.whatif, "_CHUNK", 10)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    rows = Rows(timeline.events, held=200)
+    app = HeldGaps(timeline.name, preloaded=with_rows(timeline, rows), keymap={})
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press(*"j" * 9, "x")  # e8, a rejection nothing targets
+            # ten events a read: the worker has checked 190 of the variant's 299 when it
+            # waits for row 200
+            await settle(pilot, lambda: app.checked_percent == 63)
+            assert app.sub_title.startswith("Step 9/300 · ")
+            assert app.sub_title.endswith(" · checking the what-if… 63 %")
+            assert app.live is not None and app.live.empty  # not applied before it is checked
+            await pilot.press("x", "e", "a")  # further changes wait; no form opens
+            assert notes(app)[-3:] == [": a what-if change is being checked"] * 3
+            assert len(app.screen_stack) == 1
+            await pilot.press("j")  # keys stay live meanwhile
+            assert app.cursor == 9 and app.sub_title.startswith("Step 10/300 · ")
+            assert app.sub_title.endswith("checking the what-if… 63 %")
+            rows.release.set()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.checking is None and app.live.dropped == {"e8"}
+            assert app.dropped_rows == [8]
+            assert app.query_one(TimelineView).dropped == {"e8"}
+            assert app.cursor == 9  # the cursor stays where it went meanwhile
+            assert app.sub_title.startswith("Step 9/299 · ")  # e8 is no step now
+            assert app.sub_title.endswith(" · what-if: 1 dropped, 0 edited, 0 added")
+            assert not any("cannot drop" in n for n in notes(app))
+    finally:
+        rows.release.set()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("on_ui_rows", [100, 5_000])
+async def test_a_drop_that_others_target_is_refused_in_a_worker_as_on_the_ui_thread(
+        monkeypatch: pytest.MonkeyPatch, on_ui_rows: int) -> None:
+    monkeypatch.setattr(tui.app, "WHATIF_ON_UI_ROWS", on_ui_rows)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    app = HeldGaps(timeline.name, preloaded=timeline, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("j", "j", "j", "x")  # e2: e9 and e276 target it
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.whatif_generation == (1 if on_ui_rows == 100 else 0)
+        assert notes(app) == [
+            "cannot drop e2: <synthetic-300-4p6i-s2>: e9.target: unknown event 'e2'\n"
+            "<synthetic-300-4p6i-s2>: e276.target: unknown event 'e2'"]
+        assert app.checking is None and app.live is not None and app.live.empty
+        assert app.dropped_rows == [] and app.cursor == 2
+        assert app.sub_title == "Step 3/300 · " + timeline.events[2].at[:16].replace("T", " ")
+
+
+@pytest.mark.asyncio
+async def test_a_store_failing_under_the_what_if_worker_is_reported(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tui.app, "WHATIF_ON_UI_ROWS", 100)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    broken = with_rows(timeline, Rows(timeline.events, broken=range(250, 300)))
+    app = HeldGaps(timeline.name, preloaded=broken, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*"j" * 9, "x")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert notes(app)[-1] == (
+            "cannot drop e8: the what-if could not be checked: the store holds fewer "
+            "statements than 300: row 250 is missing")
+        assert app.checking is None and app.live is not None and app.live.empty
+        assert "checking" not in app.sub_title and app.is_running
