@@ -117,6 +117,13 @@ def with_rows(timeline: Timeline, rows: Rows) -> Timeline:
     return dataclasses.replace(timeline, events=rows)
 
 
+def held_rows_app(held: int = 200) -> tuple[Rows, HeldGaps]:
+    """An app on a 300-event timeline whose rows from `held` on wait for `rows.release`."""
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    rows = Rows(timeline.events, held=held)
+    return rows, HeldGaps(timeline.name, preloaded=with_rows(timeline, rows), keymap={})
+
+
 async def settle(pilot: Any, until: Any, tries: int = 200) -> None:
     """Let the app run until `until()` holds (a worker's message arrived)."""
     for _ in range(tries):
@@ -135,9 +142,7 @@ async def test_a_long_search_runs_in_a_worker_and_goes_to_the_match(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tui.app, "SEARCH_ON_UI_ROWS", 100)
     monkeypatch.setattr(tui.app, "SEARCH_CHUNK", 10)
-    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
-    rows = Rows(timeline.events, held=200)
-    app = HeldGaps(timeline.name, preloaded=with_rows(timeline, rows), keymap={})
+    rows, app = held_rows_app()
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.app.workers.wait_for_complete()
@@ -183,9 +188,7 @@ async def test_a_long_search_runs_in_a_worker_and_goes_to_the_match(
 async def test_a_new_search_cancels_the_one_running(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tui.app, "SEARCH_ON_UI_ROWS", 100)
     monkeypatch.setattr(tui.app, "SEARCH_CHUNK", 10)
-    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
-    rows = Rows(timeline.events, held=200)
-    app = HeldGaps(timeline.name, preloaded=with_rows(timeline, rows), keymap={})
+    rows, app = held_rows_app()
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.app.workers.wait_for_complete()
@@ -310,9 +313,7 @@ async def test_a_long_what_if_drop_is_checked_in_a_worker(
 
     monkeypatch.setattr(tui.app, "WHATIF_ON_UI_ROWS", 100)
     monkeypatch.setattr(tui.whatif, "_CHUNK", 10)
-    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
-    rows = Rows(timeline.events, held=200)
-    app = HeldGaps(timeline.name, preloaded=with_rows(timeline, rows), keymap={})
+    rows, app = held_rows_app()
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.app.workers.wait_for_complete()
