@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Iterator
+from typing import Any
 
 from eventsourcing.application import Application
 
 from domain import collector, fastread
+from domain.lazy import LazySequence
 from events.catalogue import Event as Statement
 
 #: Statements per page: a jump folds at most `domain.replay.EVERY` (1,024) events from a
@@ -29,8 +30,10 @@ PAGE = 1_024
 KEEP = 128
 
 
-class StoredStatements(Sequence[Statement]):
+class StoredStatements(LazySequence[Statement]):
     """Statements 1..`count` of timeline `name` in `app`'s store, read `page` at a time."""
+
+    noun = "statement"
 
     def __init__(self, app: Application[Any], name: str, count: int,
                  page: int = PAGE, keep: int = KEEP) -> None:
@@ -52,22 +55,7 @@ class StoredStatements(Sequence[Statement]):
     def __len__(self) -> int:
         return self._count
 
-    @overload
-    def __getitem__(self, index: int) -> Statement: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Statement]: ...
-
-    def __getitem__(self, index: int | slice) -> Statement | Sequence[Statement]:
-        if isinstance(index, slice):
-            start, stop, stride = index.indices(self._count)
-            if stride != 1:
-                return [self[i] for i in range(start, stop, stride)]
-            return self._span(start, stop)
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(f"statement {index} is outside 0..{self._count - 1}")
+    def _at(self, index: int) -> Statement:
         return self._read(index // self._page)[index % self._page]
 
     def __iter__(self) -> Iterator[Statement]:
@@ -84,7 +72,7 @@ class StoredStatements(Sequence[Statement]):
         """How many pages are held now (at most `keep`)."""
         return len(self._pages)
 
-    def _span(self, start: int, stop: int) -> list[Statement]:
+    def _slice(self, start: int, stop: int) -> list[Statement]:
         out: list[Statement] = []
         while start < stop:
             number, offset = divmod(start, self._page)

@@ -23,6 +23,7 @@ from typing import Any, overload
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from domain.lazy import LazySequence
 from events.catalogue import Event, when_key
 from events.errors import Problem
 from events.references import check_events
@@ -33,45 +34,13 @@ EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 EDIT_FILE = "(edited event)"
 
 
-class _View(Sequence[Event]):
-    """A lazy sequence of events: `_at` and `_chunk` read only what is asked for."""
+class _View(LazySequence[Event]):
+    """A lazy sequence of events: `_at` and `_slice` read only what is asked for."""
 
-    def __len__(self) -> int:
-        raise NotImplementedError
-
-    def _at(self, index: int) -> Event:
-        """Event `index` (0 <= index < len)."""
-        raise NotImplementedError
-
-    def _chunk(self, start: int, stop: int) -> list[Event]:
-        """Events start..stop-1 (0 <= start <= stop <= len)."""
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, index: int) -> Event: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Event]: ...
-
-    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
-        size = len(self)
-        if isinstance(index, slice):
-            start, stop, stride = index.indices(size)
-            if stride != 1:
-                return [self._at(i) for i in range(start, stop, stride)]
-            return self._chunk(start, stop) if start < stop else []
-        if index < 0:
-            index += size
-        if not 0 <= index < size:
-            raise IndexError(f"event {index} is outside 0..{size - 1}")
-        return self._at(index)
-
-    def __iter__(self) -> Iterator[Event]:
-        size = len(self)
-        for start in range(0, size, _CHUNK):
-            yield from self._chunk(start, min(start + _CHUNK, size))
+    noun = "event"
 
 
+#: Events between two progress reports of a watched walk (`_Watched`).
 _CHUNK = 1_024
 
 
@@ -88,7 +57,7 @@ class _Substituted(_View):
         found = self._subs.get(index)
         return self._seq[index] if found is None else found
 
-    def _chunk(self, start: int, stop: int) -> list[Event]:
+    def _slice(self, start: int, stop: int) -> list[Event]:
         out = list(self._seq[start:stop])
         for k in self._keys[bisect.bisect_left(self._keys, start):
                             bisect.bisect_left(self._keys, stop)]:
@@ -114,7 +83,7 @@ class _Skipping(_View):
     def _at(self, index: int) -> Event:
         return self._seq[self.source(index)]
 
-    def _chunk(self, start: int, stop: int) -> list[Event]:
+    def _slice(self, start: int, stop: int) -> list[Event]:
         out: list[Event] = []
         while start < stop:
             at = self.source(start)
@@ -168,7 +137,7 @@ class _Rows(_View):
             return self.items[k]
         return self._seq[index - k]
 
-    def _chunk(self, start: int, stop: int) -> list[Event]:
+    def _slice(self, start: int, stop: int) -> list[Event]:
         out: list[Event] = []
         while start < stop:
             k = bisect.bisect_left(self._at_rows, start)

@@ -13,6 +13,7 @@ from typing import Any, overload
 import pytest
 from rich.console import Console
 
+import domain.lazy
 import tui.app
 from domain.measures import overall_gap
 from domain.replay import Replay
@@ -313,6 +314,7 @@ async def test_a_long_what_if_drop_is_checked_in_a_worker(
 
     monkeypatch.setattr(tui.app, "WHATIF_ON_UI_ROWS", 100)
     monkeypatch.setattr(tui.whatif, "_CHUNK", 10)
+    monkeypatch.setattr(domain.lazy, "SLICE", 10)  # the views read ten events at a time
     rows, app = held_rows_app()
     try:
         async with app.run_test(size=SIZE) as pilot:
