@@ -11,7 +11,7 @@ import dataclasses
 import gc
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -56,14 +56,14 @@ from tui.messages import (
 )
 from tui.screens.cell import CellEventsScreen
 from tui.screens.compare import CompareScreen
-from tui.screens.edit import EventForm
+from tui.screens.edit import EventForm, problem_text
 from tui.screens.error import ErrorScreen
 from tui.screens.filter import FilterScreen, RowFilter, passes
 from tui.screens.help import HelpScreen
 from tui.screens.prompts import LetterPrompt, TextPrompt
 from tui.search import event_matches, scan
 from tui.store_errors import STORE_ERRORS, store_reason
-from tui.whatif import LiveOverlay, event_yaml, replay_step
+from tui.whatif import LiveOverlay, ReadEvent, check_event, event_yaml, replay_step
 
 #: Points of the gap sparkline (sampled evenly over the timeline).
 GAP_SAMPLES = 240
@@ -77,12 +77,17 @@ FAR_STEPS = 4_096
 #: A timeline of at most this many rows is searched on the UI thread (a few ms); a longer
 #: one in a worker, which may read the whole store (~6-9 s at 10^6 events).
 SEARCH_ON_UI_ROWS = 5_000
-#: A what-if drop on a timeline of at most this many rows is checked on the UI thread (a
-#: few ms); on a longer one in a worker, which reads every event (~10 s at 10^6).
+#: A what-if drop, edit or add on a timeline of at most this many rows is checked on the
+#: UI thread (a few ms); on a longer one in a worker, which reads every event (~10 s at
+#: 10^6; the form checks at once only what the event can be checked for alone).
 WHATIF_ON_UI_ROWS = 5_000
 #: Rows the search worker reads at a time: it reports progress and can be cancelled
 #: between two.
 SEARCH_CHUNK = 4_096
+#: A check of the variant with a change: given `watch(read, total)`, what is wrong.
+Check = Callable[[Callable[[int, int], None]], list[Problem]]
+
+
 @dataclass(frozen=True)
 class PendingDrop:
     """A drop (or restore) of `event_id` the what-if worker checks: on `live`, from `row`
@@ -92,6 +97,23 @@ class PendingDrop:
     event_id: str
     row: int
     removed: bool
+
+
+@dataclass(frozen=True)
+class PendingEdit:
+    """An edit of `original_id` (None: an add) the what-if worker checks: on `live`, the
+    form opened at `row`; `read`: the event and the text the analyst typed."""
+
+    live: LiveOverlay
+    original_id: str | None
+    read: ReadEvent
+    row: int
+
+    @property
+    def what(self) -> str:
+        """What the change is, for the messages: "edit e8", "add e9"."""
+        return f"edit {self.original_id}" if self.original_id is not None \
+            else f"add {self.read.event.id}"
 
 
 class _Stopped(Exception):
@@ -177,7 +199,7 @@ class AccordApp(App[None]):
         self.search_generation = 0
         self.searching: int | None = None
         #: the what-if change the worker checks (None: none), its generation, how far
-        self.checking: PendingDrop | None = None
+        self.checking: PendingDrop | PendingEdit | None = None
         self.whatif_generation = 0
         self.checked_percent = 0
         self.views = StepView()
@@ -725,11 +747,7 @@ class AccordApp(App[None]):
             trial = dataclasses.replace(self.live, dropped=set(self.live.dropped),
                                         added=list(self.live.added))
             trial.toggle(event.id, row)
-            self.checking = PendingDrop(self.live, event.id, row, removed)
-            self.whatif_generation += 1
-            self.checked_percent = 0
-            self.repaint_status()
-            self.check_whatif(trial, self.whatif_generation)
+            self.start_check(PendingDrop(self.live, event.id, row, removed), trial.problems)
             return
         self.live.toggle(event.id, row)
         problems = self.live.problems()
@@ -751,10 +769,20 @@ class AccordApp(App[None]):
         self.notify("a what-if change is being checked", severity="warning")
         return True
 
+    def start_check(self, pending: PendingDrop | PendingEdit, check: Check) -> None:
+        """Hand `pending` to the what-if worker: `check(watch)` says what is wrong with the
+        variant with it."""
+        self.checking = pending
+        self.whatif_generation += 1
+        self.checked_percent = 0
+        self.repaint_status()
+        self.check_whatif(check, self.whatif_generation)
+
     @work(thread=True, exclusive=True, group="whatif")
-    def check_whatif(self, trial: LiveOverlay, generation: int) -> None:
-        """Check the variant with a change off the UI thread (reading a stored timeline's
-        pages on the way), reporting each percent; post what is wrong with it."""
+    def check_whatif(self, check: Check, generation: int) -> None:
+        """Check the variant with a change off the UI thread (`check(watch)`, reading a
+        stored timeline's pages on the way), reporting each percent; post what is wrong
+        with it."""
         worker = get_current_worker()
         shown = 0
 
@@ -767,7 +795,7 @@ class AccordApp(App[None]):
                 self.post_message(WhatIfProgress(generation, percent))
 
         try:
-            problems = trial.problems(watch)
+            problems = check(watch)
         except _Stopped:
             return
         except STORE_ERRORS as exc:
@@ -790,6 +818,9 @@ class AccordApp(App[None]):
         if pending.live is not self.live:  # another timeline is shown now
             self.repaint_status()
             return
+        if isinstance(pending, PendingEdit):
+            self.edit_checked(pending, message)
+            return
         if message.failed:
             self.repaint_status()
             self.notify(f"the what-if could not be checked: {message.failed}",
@@ -803,6 +834,29 @@ class AccordApp(App[None]):
         self.live.toggle(pending.event_id, pending.row)  # the rows are those of the key
         if self.cursor == pending.row:
             self.rebuild(keep=None if pending.removed else pending.event_id, row=pending.row)
+        else:  # the cursor moved on meanwhile: it stays on its event
+            current = self.current_event
+            self.rebuild(keep=None if current is None else current.id, row=self.cursor)
+
+    def edit_checked(self, pending: PendingEdit, message: WhatIfChecked) -> None:
+        """The worker's verdict on an edit or an add: apply it, or open the form again
+        with the text typed and the problems (or why the variant could not be checked)."""
+        assert self.live is not None
+        if message.failed or message.problems:
+            self.repaint_status()
+            if message.failed:
+                self.notify(f"the what-if could not be checked: {message.failed}",
+                            title=f"cannot {pending.what}", severity="error",
+                            markup=False, timeout=10)
+            shown = problem_text(message.problems) if message.problems else \
+                f"the what-if could not be checked: {message.failed}"
+            self.open_form(pending.read.text, pending.original_id, shown, pending.row)
+            return
+        event = pending.read.event
+        self.live.put(pending.original_id, event,
+                      pending.row if pending.original_id is not None else None)
+        if self.cursor == pending.row:
+            self.rebuild(keep=event.id)
         else:  # the cursor moved on meanwhile: it stays on its event
             current = self.current_event
             self.rebuild(keep=None if current is None else current.id, row=self.cursor)
@@ -827,18 +881,35 @@ class AccordApp(App[None]):
                     f"quote: \"\"\n")
         self.open_form(template, None)
 
-    def open_form(self, text: str, original_id: str | None) -> None:
-        """Push the event form; a valid result goes into the live what-if."""
+    def open_form(self, text: str, original_id: str | None, problems: str = "",
+                  row: int | None = None) -> None:
+        """Push the event form (showing `problems`); a valid result goes into the live
+        what-if. On a long timeline the form checks the event alone and the worker checks
+        the variant with it (`start_check`). `row`: the edited event's row (default: the
+        cursor's)."""
         assert self.live is not None
         live = self.live
-        row = self.cursor  # the form is modal: the edited event stays at this row
+        # the form is modal, and no other change is made while the worker checks one:
+        # the edited event stays at this row
+        row = self.cursor if row is None else row
+        defer = len(self.rows) > WHATIF_ON_UI_ROWS
 
-        def done(event: Event | None) -> None:
-            if event is not None:
-                live.put(original_id, event, row if original_id is not None else None)
-                self.rebuild(keep=event.id)
+        def done(result: Event | ReadEvent | None) -> None:
+            if result is None:
+                return
+            if isinstance(result, ReadEvent):
+                if original_id is not None:
+                    live.learn(row)  # the worker finds the edited event without a walk
+                trial = dataclasses.replace(live, dropped=set(live.dropped),
+                                            replaced=dict(live.replaced),
+                                            added=list(live.added))
+                self.start_check(PendingEdit(live, original_id, result, row),
+                                 lambda watch: check_event(result, trial, original_id, watch))
+                return
+            live.put(original_id, result, row if original_id is not None else None)
+            self.rebuild(keep=result.id)
 
-        self.push_screen(EventForm(text, live, original_id), done)
+        self.push_screen(EventForm(text, live, original_id, defer, problems), done)
 
     def action_write_overlay(self) -> None:
         """Save the live what-if as an overlay file."""

@@ -28,7 +28,7 @@ from events.catalogue import Event, when_key
 from events.errors import Problem
 from events.references import check_events
 from events.timeline import Timeline, in_timeline_order
-from events.yamldoc import parse_yaml
+from events.yamldoc import YamlDoc, parse_yaml
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 EDIT_FILE = "(edited event)"
@@ -233,12 +233,19 @@ class LiveOverlay:
             found.update(self._rows_with(rows, event_id))
         return sorted(found)
 
-    def find(self, event_id: str, rows: Sequence[Event] | None = None) -> int:
-        """The first row of `rows` (default: `rows()`) with event `event_id`; -1 if none."""
+    def find(self, event_id: str, rows: Sequence[Event] | None = None,
+             watch: Callable[[int, int], None] | None = None) -> int:
+        """The first row of `rows` (default: `rows()`) with event `event_id`; -1 if none.
+        `watch(read, total)` is told how far a walk of the base for the id has got."""
         rows = self.rows() if rows is None else rows
         if not isinstance(rows, _Rows) and rows is not self.base.events:
             return next((i for i, e in enumerate(rows) if e.id == event_id), -1)
-        return min(self._rows_with(rows, event_id), default=-1)
+        return min(self._rows_with(rows, event_id, watch), default=-1)
+
+    def knows(self, event_id: str) -> bool:
+        """True when whether (and where) the base holds `event_id` is known: finding it
+        walks no part of the base."""
+        return event_id in self._where
 
     def learn(self, row: int, rows: Sequence[Event] | None = None) -> None:
         """Note which base event stands at `row` of `rows` (default: `rows()`), so that
@@ -317,14 +324,17 @@ class LiveOverlay:
 
     # --- the views ----------------------------------------------------------------------
 
-    def _index(self, event_id: str) -> int | None:
-        """The base index of the base event `event_id` (None if absent)."""
+    def _index(self, event_id: str,
+               watch: Callable[[int, int], None] | None = None) -> int | None:
+        """The base index of the base event `event_id` (None if absent); `watch`: told how
+        far a walk of the base for it has got."""
         events = self.base.events
         if event_id in self._where:
             index = self._where[event_id]
             if index is None or (index < len(events) and events[index].id == event_id):
                 return index
-        index = next((i for i, e in enumerate(events) if e.id == event_id), None)
+        walked = events if watch is None else _Watched(events, watch)
+        index = next((i for i, e in enumerate(walked) if e.id == event_id), None)
         self._where[event_id] = index
         return index
 
@@ -389,10 +399,12 @@ class LiveOverlay:
             return None
         return rows.row_of_kept(index - position)
 
-    def _rows_with(self, rows: Sequence[Event], event_id: str) -> list[int]:
-        """Every row of `rows` (a `_view()`, or the base events) with event `event_id`."""
+    def _rows_with(self, rows: Sequence[Event], event_id: str,
+                   watch: Callable[[int, int], None] | None = None) -> list[int]:
+        """Every row of `rows` (a `_view()`, or the base events) with event `event_id`;
+        `watch`: told how far a walk of the base for the id has got."""
         if not isinstance(rows, _Rows):  # the base events themselves
-            index = self._index(event_id)
+            index = self._index(event_id, watch)
             return [] if index is None else [index]
         found: list[int] = []
         for k, item in enumerate(rows.items):  # added events, moved replacements
@@ -400,7 +412,7 @@ class LiveOverlay:
                 found.append(rows.row_of_item(k))
         places = {self._index(o) for o, e in self.replaced.items() if e.id == event_id}
         if not found and not places:  # row ids are unique (parse_event sees to it)
-            places.add(self._index(event_id))
+            places.add(self._index(event_id, watch))
         for index in places:
             if index is None or index in rows.sources:  # moved: among the items above
                 continue
@@ -440,10 +452,19 @@ def event_yaml(event: Event) -> str:
     return yaml.safe_dump(event_data(event), sort_keys=False, allow_unicode=True, width=100)
 
 
-def parse_event(text: str, live: LiveOverlay, original_id: str | None
-                ) -> tuple[Event | None, list[Problem]]:
-    """Validate an edited event as a file would be: its shape, then its references against
-    the rest of the live timeline. Returns the event, or the located problems."""
+@dataclass(frozen=True)
+class ReadEvent:
+    """An edited event that has the shape of one (`read_event`), not yet checked against
+    the rest of the live timeline (`check_event`): its text, and where its fields are."""
+
+    text: str
+    doc: YamlDoc
+    event: Event
+
+
+def read_event(text: str) -> tuple[ReadEvent | None, list[Problem]]:
+    """What an edited event can be checked for alone: its YAML, fields and types.
+    Returns the event, or the located problems."""
     from events.errors import InputError
 
     try:
@@ -460,9 +481,33 @@ def parse_event(text: str, live: LiveOverlay, original_id: str | None
             path = tuple(p for p in err["loc"] if p not in _TYPE_NAMES)
             problems.append(doc.problem(path, str(err["msg"]).removeprefix("Value error, ")))
         return None, problems
+    return ReadEvent(text, doc, event), []
+
+
+def check_event(read: ReadEvent, live: LiveOverlay, original_id: str | None,
+                watch: Callable[[int, int], None] | None = None) -> list[Problem]:
+    """The rest of the validation of an edited event: its id is new (unless it keeps
+    `original_id`), and every reference in the variant with it holds. `watch(read,
+    total)` is told how far the walks have got (the id lookup, when one walks the base,
+    counts as the first half); it may raise to stop them (a worker cancelled)."""
+    doc, event = read.doc, read.event
     rows = live.rows()
-    if event.id != original_id and live.find(event.id, rows) >= 0:
-        return None, [doc.problem(("id",), f"duplicate event id {event.id!r}")]
+    #: an id not met yet is looked up by a walk of the base: the first half of the work
+    looked_up = event.id != original_id and not live.knows(event.id)
+
+    def half(second: bool) -> Callable[[int, int], None] | None:
+        if watch is None:
+            return None
+        told = watch
+
+        def halved(done: int, total: int) -> None:
+            told(done + total if second else done, 2 * total)
+
+        return halved
+
+    if event.id != original_id and live.find(
+            event.id, rows, half(False) if looked_up else None) >= 0:
+        return [doc.problem(("id",), f"duplicate event id {event.id!r}")]
     events = live.without(original_id, event, rows)
 
     def locate(event_id: str, fld: str, message: str) -> Problem:
@@ -470,8 +515,21 @@ def parse_event(text: str, live: LiveOverlay, original_id: str | None
             return doc.problem(tuple(fld.split(".")) if fld else (), message)
         return Problem(live.base.file, None, None, f"{event_id}.{fld}", message)
 
-    problems = check_events(live.base.header, events, locate)  # one walk of the view
-    return (None, problems) if problems else (event, [])
+    second = half(True) if looked_up else watch
+    # one walk of the view
+    return check_events(live.base.header, events if second is None else
+                        _Watched(events, second), locate)
+
+
+def parse_event(text: str, live: LiveOverlay, original_id: str | None
+                ) -> tuple[Event | None, list[Problem]]:
+    """Validate an edited event as a file would be: its shape, then its references against
+    the rest of the live timeline. Returns the event, or the located problems."""
+    read, problems = read_event(text)
+    if read is None:
+        return None, problems
+    problems = check_event(read, live, original_id)
+    return (None, problems) if problems else (read.event, [])
 
 
 _TYPE_NAMES = frozenset({"proposal", "acceptance", "rejection", "claim", "pledge", "report",

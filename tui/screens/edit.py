@@ -1,7 +1,11 @@
-"""The event form: an event as YAML, validated as a file would be before it is accepted."""
+"""The event form: an event as YAML, validated as a file would be before it is accepted.
+
+On a long timeline the form checks only what the event can be checked for alone (its YAML,
+fields and types) and leaves the check against the whole variant to the app's worker."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -11,11 +15,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static, TextArea
 
 from events.catalogue import Event
-from tui.whatif import LiveOverlay, parse_event
+from events.errors import Problem
+from tui.whatif import LiveOverlay, ReadEvent, parse_event, read_event
 
 
-class EventForm(ModalScreen[Event | None]):
-    """Edit (or add) one event; `ctrl+s` applies it when valid, problems are listed."""
+def problem_text(problems: Sequence[Problem]) -> str:
+    """The problems as the form lists them: one a line."""
+    return "\n".join(str(p) for p in problems)
+
+
+class EventForm(ModalScreen[Event | ReadEvent | None]):
+    """Edit (or add) one event; `ctrl+s` applies it when valid, problems are listed.
+
+    With `defer` the form dismisses with the `ReadEvent` once it has the shape of an
+    event: the caller checks it against the variant. `problems` are shown on opening (the
+    caller's check found them)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", "Apply", id="form_apply"),
@@ -30,16 +44,18 @@ class EventForm(ModalScreen[Event | None]):
     EventForm Horizontal { height: auto; }
     """
 
-    def __init__(self, text: str, live: LiveOverlay, original_id: str | None) -> None:
+    def __init__(self, text: str, live: LiveOverlay, original_id: str | None,
+                 defer: bool = False, problems: str = "") -> None:
         super().__init__()
         self.text, self.live, self.original_id = text, live, original_id
+        self.defer, self.problems = defer, problems
 
     def compose(self) -> ComposeResult:
         what = f"Edit {self.original_id}" if self.original_id else "Add an event"
         with Vertical():
             yield Label(f"{what} (YAML, as in a scenario file) — ctrl+s applies, esc cancels")
             yield TextArea(self.text, id="form-text")
-            yield Static("", id="form-problems", markup=False)
+            yield Static(self.problems, id="form-problems", markup=False)
             with Horizontal():
                 yield Button("Apply", id="apply", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -56,10 +72,14 @@ class EventForm(ModalScreen[Event | None]):
 
     def action_apply(self) -> None:
         """Validate; dismiss with the event, or list the problems."""
-        event, problems = parse_event(self.query_one(TextArea).text, self.live, self.original_id)
+        text = self.query_one(TextArea).text
+        event: Event | ReadEvent | None
+        if self.defer:
+            event, problems = read_event(text)
+        else:
+            event, problems = parse_event(text, self.live, self.original_id)
         if event is None:
-            self.query_one("#form-problems", Static).update(
-                "\n".join(str(p) for p in problems))
+            self.query_one("#form-problems", Static).update(problem_text(problems))
             return
         self.dismiss(event)
 
