@@ -355,7 +355,12 @@ class AccordApp(App[None]):
         if self.replay is None or self.live is None:
             return
         replay = self.replay
-        step, event = self.step, self.current_event
+        step = self.step
+        try:
+            event = self.current_event
+        except STORE_ERRORS as exc:  # the store cannot give the cursor's row
+            self.unavailable(step, None, store_reason(exc))
+            return
         if self.gap_running and replay.distance(step) > FAR_STEPS:
             self.wait_for(step, event)
             return

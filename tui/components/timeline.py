@@ -16,6 +16,7 @@ from textual.strip import Strip
 
 from events.catalogue import Event
 from tui.messages import RowChosen
+from tui.store_errors import STORE_ERRORS, store_reason
 from tui.tables import summary
 
 _SHORT_TYPES = {"proposal": "PROP", "acceptance": "ACC", "rejection": "REJ",
@@ -119,8 +120,14 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         if row >= len(self.rows):
             return Strip.blank(width, self.rich_style)
-        text = self.row_text(row)
-        event = self.rows[row]
+        try:
+            text = self.row_text(row)
+            event = self.rows[row]
+        except STORE_ERRORS as exc:  # the store cannot give this row: say so in its place
+            text = Text(f"  {row + 1:>{self._step_width}} unavailable: {store_reason(exc)}")
+            text.stylize_before(self.rich_style
+                                + self.get_component_rich_style("timeline--dropped"))
+            return self._strip(text, width, self.rich_style)
         style = self.rich_style
         if self.passes is not None and not self.passes(event):
             style += self.get_component_rich_style("timeline--dim")
@@ -131,6 +138,10 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         if row == self.cursor:
             style += self.get_component_rich_style("timeline--cursor")
         text.stylize_before(style)
+        return self._strip(text, width, style)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        """One line of `text`, cut or padded to `width`."""
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = [Segment(seg.text, seg.style) for seg in text.render(self.app.console)
                     if seg.text != "\n"]
