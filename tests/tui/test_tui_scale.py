@@ -45,8 +45,7 @@ async def test_a_far_jump_waits_for_the_gap_worker(monkeypatch: pytest.MonkeyPat
     timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
     app = HeldGaps(timeline.name, preloaded=timeline, keymap={})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         await pilot.press("j", "j")
         assert app.sub_title.startswith("Step 2/300") and app.waiting is None
         await pilot.press("G")  # 298 events from the state in hand: too far
@@ -125,6 +124,12 @@ def held_rows_app(held: int = 200) -> tuple[Rows, HeldGaps]:
     return rows, HeldGaps(timeline.name, preloaded=with_rows(timeline, rows), keymap={})
 
 
+async def ready(pilot: Any) -> None:
+    """Let the workers finish and the app handle what they posted."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def settle(pilot: Any, until: Any, tries: int = 200) -> None:
     """Let the app run until `until()` holds (a worker's message arrived)."""
     for _ in range(tries):
@@ -146,8 +151,7 @@ async def test_a_long_search_runs_in_a_worker_and_goes_to_the_match(
     rows, app = held_rows_app()
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await ready(pilot)
             await pilot.press("j", "j")
             await pilot.press("slash", *"statement 250", "enter")
             # from row 1, ten rows a read, the worker has read 190 rows when it waits for
@@ -159,8 +163,7 @@ async def test_a_long_search_runs_in_a_worker_and_goes_to_the_match(
             assert app.cursor == 2 and app.sub_title.startswith("Step 3/300")
             assert app.sub_title.endswith("searching… 63 %")
             rows.release.set()
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await ready(pilot)
             assert app.cursor == 250 and app.current_event is not None
             assert app.current_event.quote == "statement 250"
             assert app.searching is None
@@ -168,16 +171,13 @@ async def test_a_long_search_runs_in_a_worker_and_goes_to_the_match(
             assert app.sub_title.endswith(" · /statement 250")
             # n wraps round to the same match; a text found nowhere is said so
             await pilot.press("g", "n")
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await ready(pilot)
             assert app.cursor == 250
             await pilot.press("N")
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await ready(pilot)
             assert app.cursor == 250
             await pilot.press("slash", "ctrl+u", *"nowhere", "enter")
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await ready(pilot)
             assert app.cursor == 250 and app.searching is None
             assert ": no event matches 'nowhere'" in notes(app)[-1]
             assert "searching" not in app.sub_title
@@ -192,16 +192,14 @@ async def test_a_new_search_cancels_the_one_running(monkeypatch: pytest.MonkeyPa
     rows, app = held_rows_app()
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await ready(pilot)
             await pilot.press("slash", *"statement 250", "enter")
             await settle(pilot, lambda: app.searching == 66)
             await pilot.press("slash", "ctrl+u", *"statement 150", "enter")
             # the first worker is cancelled: its match never comes, the new one does
             await settle(pilot, lambda: app.cursor == 150)
             rows.release.set()
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await ready(pilot)
             assert app.cursor == 150 and app.searching is None
     finally:
         rows.release.set()
@@ -213,8 +211,7 @@ async def test_a_store_failing_under_the_gap_worker_is_reported() -> None:
     broken = with_rows(timeline, Rows(timeline.events, broken=range(200, 300)))
     app = AccordApp(timeline.name, preloaded=broken, keymap={})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         reason = "the store holds fewer statements than 300: row 200 is missing"
         assert not app.gap_running and app.gap_failed == reason
         assert str(app.query_one("#gap-label").render()) == \
@@ -246,14 +243,12 @@ async def test_a_far_jump_waiting_for_a_failing_gap_worker_stops_waiting(
     broken = with_rows(timeline, Rows(timeline.events, broken=range(100, 200)))
     app = GatedGaps(timeline.name, preloaded=broken, keymap={})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         await pilot.press("G")
         await pilot.pause()
         assert app.waiting == 300 and app.sub_title.endswith("· folding… 0 %")
         app.start_gaps()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         reason = "the store holds fewer statements than 300: row 100 is missing"
         assert app.waiting is None and not app.gap_running and app.is_running
         assert str(app.query_one("#gap-label").render()) == \
@@ -282,8 +277,7 @@ async def test_the_palette_searches_ids_near_the_cursor_only(
     timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
     app = HeldGaps(timeline.name, preloaded=timeline, keymap={})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         provider = tui.commands.AccordCommands(app.screen)
 
         async def prompts(query: str) -> list[str]:
@@ -318,8 +312,7 @@ async def test_a_long_what_if_drop_is_checked_in_a_worker(
     rows, app = held_rows_app()
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await ready(pilot)
             await pilot.press(*"j" * 9, "x")  # e8, a rejection nothing targets
             # ten events a read: the worker has checked 190 of the variant's 299 when it
             # waits for row 200
@@ -334,8 +327,7 @@ async def test_a_long_what_if_drop_is_checked_in_a_worker(
             assert app.cursor == 9 and app.sub_title.startswith("Step 10/300 · ")
             assert app.sub_title.endswith("checking the what-if… 63 %")
             rows.release.set()
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await ready(pilot)
             assert app.checking is None and app.live.dropped == {"e8"}
             assert app.dropped_rows == [8]
             assert app.query_one(TimelineView).dropped == {"e8"}
@@ -355,11 +347,9 @@ async def test_a_drop_that_others_target_is_refused_in_a_worker_as_on_the_ui_thr
     timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
     app = HeldGaps(timeline.name, preloaded=timeline, keymap={})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         await pilot.press("j", "j", "j", "x")  # e2: e9 and e276 target it
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         assert app.whatif_generation == (1 if on_ui_rows == 100 else 0)
         assert notes(app) == [
             "cannot drop e2: <synthetic-300-4p6i-s2>: e9.target: unknown event 'e2'\n"
@@ -377,11 +367,9 @@ async def test_a_store_failing_under_the_what_if_worker_is_reported(
     broken = with_rows(timeline, Rows(timeline.events, broken=range(250, 300)))
     app = HeldGaps(timeline.name, preloaded=broken, keymap={})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         await pilot.press(*"j" * 9, "x")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         assert notes(app)[-1] == (
             "cannot drop e8: the what-if could not be checked: the store holds fewer "
             "statements than 300: row 250 is missing")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_tui_scale import HeldGaps, Rows, held_rows_app, notes, settle, with_rows
+from test_tui_scale import HeldGaps, Rows, held_rows_app, notes, ready, settle, with_rows
 from textual.widgets import Static, TextArea
 
 import domain.lazy
@@ -18,11 +18,6 @@ from tui.components.timeline import TimelineView
 from tui.screens.edit import EventForm
 
 SIZE = (120, 34)
-
-
-async def ready(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def apply_form(pilot: Any, edit: Any) -> str:
