@@ -71,7 +71,8 @@ def main() -> None:
         done = wait(lambda: re.search(r"gap over time — now [^(\n]*\n", pane()), 600)
         print(f"gap worker done after another {done:.1f} s")
         times: dict[str, list[float]] = {}
-        for key in args.keys:
+        sequence: list[tuple[float, int, str]] = []  # (time, position, key)
+        for position, key in enumerate(args.keys):
             before = step_shown()
             sent = time.perf_counter()
             subprocess.run(["tmux", "send-keys", "-t", SESSION, key], check=True)
@@ -81,12 +82,16 @@ def main() -> None:
                 continue
             elapsed = time.perf_counter() - sent  # sending the key counts too
             times.setdefault(key, []).append(elapsed)
+            sequence.append((elapsed, position, key))
             time.sleep(0.05)
         print(f"TUI memory: {memory()}")
         every = sorted(t for ts in times.values() for t in ts)
         for key, ts in times.items():
             print(f"{key!r}: median {statistics.median(ts) * 1e3:.0f} ms, "
                   f"max {max(ts) * 1e3:.0f} ms (n={len(ts)})")
+        slowest = sorted(sequence, reverse=True)[:8]
+        print("slowest: " + ", ".join(f"{key!r}#{position} {elapsed * 1e3:.0f} ms"
+                                      for elapsed, position, key in slowest))
         p95 = every[min(len(every) - 1, int(len(every) * 0.95))]
         print(f"every key: median {statistics.median(every) * 1e3:.0f} ms, "
               f"p95 {p95 * 1e3:.0f} ms, max {every[-1] * 1e3:.0f} ms (n={len(every)})")
