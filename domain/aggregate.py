@@ -10,10 +10,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
+from eventsourcing.domain import (
+    BaseAggregate,
+    CanInitAggregate,
+    CanMutateAggregate,
+    CanSnapshotAggregate,
+)
+from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
-from domain import fold
+from domain import fold, state_codec
 from domain.state import State
 from events.catalogue import Event as Statement
 from events.scenario import Header
@@ -67,6 +73,53 @@ class Negotiation(BaseAggregate[UUID]):
         def apply(self, aggregate: Any) -> None:
             """Fold the statement into the state."""
             fold.apply(aggregate.state, self.statement)
+
+    class Snapshot(DomainEvent, CanSnapshotAggregate[UUID]):
+        """The aggregate after some step, kept in the store's snapshot table: reading the
+        timeline at a later step starts from it (`domain.snapshots`)."""
+
+        topic: str
+        #: name, title, header, base, fork_step, and the fold state (`domain.state_codec`)
+        state: dict[str, Any]
+
+        @classmethod
+        def take(cls, aggregate: Any) -> Negotiation.Snapshot:
+            """A snapshot of `aggregate` (a Negotiation) as it stands."""
+            return cls.of(aggregate.id, aggregate.version, aggregate.name, aggregate.title,
+                          aggregate.header, aggregate.state, aggregate.base,
+                          aggregate.fork_step, type(aggregate))
+
+        @classmethod
+        def of(cls, originator_id: UUID, version: int, name: str, title: str,
+               header: Header, state: State, base: str | None = None,
+               fork_step: int | None = None, kind: type[Any] | None = None,
+               ) -> Negotiation.Snapshot:
+            """The snapshot of timeline `name` (an aggregate of class `kind`, by default
+            a Negotiation) at aggregate `version`, whose fold state is `state`."""
+            return cls(
+                originator_id=originator_id,
+                originator_version=version,
+                timestamp=cls.create_timestamp(),
+                topic=get_topic(kind or Negotiation),
+                state={"name": name, "title": title,
+                       "header": header.model_dump(mode="json", exclude_none=True),
+                       "base": base, "fork_step": fork_step,
+                       "fold": state_codec.encode(state)},
+            )
+
+        def mutate(self, _: None) -> Negotiation:
+            """The aggregate this snapshot was taken of. Raises `StaleSnapshot` when the
+            fold rules changed since (the caller folds from the statements instead)."""
+            data = self.state
+            header = Header.model_validate(data["header"])
+            aggregate: Negotiation = object.__new__(resolve_topic(self.topic))
+            object.__setattr__(aggregate, "__dict__", {
+                "_id": self.originator_id, "_version": self.originator_version,
+                "_pending_events": [], "name": data["name"], "title": data["title"],
+                "header": header, "base": data.get("base"),
+                "fork_step": data.get("fork_step"),
+                "state": state_codec.decode(data["fold"], header)})
+            return aggregate
 
     if TYPE_CHECKING:  # set by Started.apply; not dataclass fields of the aggregate
         name: str

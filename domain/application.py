@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.utils import get_topic
 
 from domain import branches, fastread
 from domain.aggregate import Negotiation, negotiation_id
 from domain.index import INDEX_ID, Entry, TimelineIndex
 from domain.persistence import OrjsonTranscoder, PydanticMapper
+from domain.state_codec import StaleSnapshot
 from domain.state_json import state_json
 from events.catalogue import Event as Statement
 from events.timeline import Timeline
@@ -49,10 +50,16 @@ class Negotiations(Application[UUID]):
     """
 
     name = "accord"
+    #: a snapshot table next to the events (`domain.snapshots` writes it)
+    is_snapshotting_enabled = True
     env: ClassVar[dict[str, str]] = {
         "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
         "MAPPER_TOPIC": get_topic(PydanticMapper),
     }
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository, reading past a snapshot of other fold rules."""
+        return _Repository(event_store=self.events, snapshot_store=self.snapshots)
 
     def record(self, timeline: Timeline) -> Recorded:
         """Store `timeline` (append-only; an overlay as a branch of its base). Raises
@@ -125,6 +132,18 @@ class Negotiations(Application[UUID]):
             if statement.id == event_id:
                 return step
         raise StepOutOfRange(f"no event {event_id!r} in timeline {name!r}")
+
+
+class _Repository(Repository[UUID]):
+    """Starts from the nearest snapshot, as the library does; when that snapshot was
+    folded by other rules (`StaleSnapshot`), folds the stored events from the start."""
+
+    def get(self, aggregate_id: UUID, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().get(aggregate_id, *args, **kwargs)
+        except StaleSnapshot:
+            plain: Repository[UUID] = Repository(event_store=self.event_store)
+            return plain.get(aggregate_id, *args, **kwargs)
 
 
 def _check_prefix(timeline: Timeline, aggregate: Negotiation, stored: list[Statement]) -> None:

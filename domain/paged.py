@@ -63,6 +63,11 @@ class StoredStatements(LazySequence[Statement]):
             yield from self._read(number)
 
     @property
+    def store(self) -> tuple[Application[Any], str]:
+        """The application the statements are read from, and the timeline's name."""
+        return self._app, self._name
+
+    @property
     def pages_read(self) -> int:
         """How many page reads from the store there have been so far."""
         return self._reads

@@ -42,6 +42,18 @@ class ChunkedList(MutableSequence[T]):
         for item in items:
             self.append(item)
 
+    @classmethod
+    def of(cls, items: list[T]) -> ChunkedList[T]:
+        """A ChunkedList of `items`, its chunks cut by slicing (what appending one by one
+        builds, ~10 times faster: a snapshot read back holds 10^6 ids)."""
+        out: ChunkedList[T] = cls.__new__(cls)
+        full = len(items) - len(items) % CHUNK
+        out._chunks = [tuple(items[i:i + CHUNK]) for i in range(0, full, CHUNK)]
+        out._tail = items[full:]
+        out._len = len(items)
+        out._uniform = True
+        return out
+
     def copy(self) -> ChunkedList[T]:
         """An independent copy sharing the frozen chunks (O(len / CHUNK))."""
         other: ChunkedList[T] = ChunkedList.__new__(ChunkedList)
@@ -193,6 +205,21 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
         for key, value in items:
             self[key] = value
 
+    @classmethod
+    def of_slots(cls, slots: list[tuple[K, V] | None]) -> ChunkedMap[K, V]:
+        """A map of `slots` as `slots()` gives them: (key, value) or None for a deleted
+        slot, so that its slot numbers are those of the map it was read from."""
+        out: ChunkedMap[K, V] = cls.__new__(cls)
+        entries = [_GONE if entry is None else entry for entry in slots]
+        out._slots = ChunkedList.of(entries)
+        out._index = {entry[0]: (n,) for n, entry in enumerate(entries) if entry is not _GONE}
+        out._live = len(out._index)
+        return out
+
+    def slots(self) -> Iterator[tuple[K, V] | None]:
+        """Every slot in order: (key, value), or None where a key was deleted."""
+        return (None if entry is _GONE else entry for entry in self._slots)
+
     def copy(self) -> ChunkedMap[K, V]:
         """A copy that shares the frozen chunks and the key index (O(len / CHUNK))."""
         other: ChunkedMap[K, V] = ChunkedMap.__new__(ChunkedMap)
@@ -295,7 +322,9 @@ def differing_keys(a: ChunkedMap[K, V], b: ChunkedMap[K, V]) -> set[K]:
         for i in range(max(len(x), len(y))):
             ex = x[i] if i < len(x) else _GONE
             ey = y[i] if i < len(y) else _GONE
-            if ex is not ey:
+            # copies of one map share their entries: identity tells them apart; a map
+            # read back from a snapshot has entries of its own, equal where unchanged
+            if ex is not ey and ex != ey:
                 out.update(e[0] for e in (ex, ey) if e is not _GONE)
     return out
 

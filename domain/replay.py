@@ -69,7 +69,10 @@ class Replay:
                 frozen = self._fine[mark] if fine else self._checkpoints[mark]
                 self._state = thaw(frozen, self.timeline.header)
                 if not fine:  # a jump or a step back into an interval: the steps back
-                    self._lay_fine(step)  # that follow restore from the fine ones
+                    # that follow restore from the fine ones (laid in step's interval
+                    # only: an installed checkpoint may lie many intervals back)
+                    self._forward(max(mark, step - step % self.every))
+                    self._lay_fine(step)
             self._forward(step)
         return self._state
 
@@ -120,6 +123,15 @@ class Replay:
         if other.timeline is not self.timeline or other.every != self.every:
             raise ValueError("checkpoints come from a Replay of the same timeline and interval")
         self._checkpoints = {**other._checkpoints, **self._checkpoints}
+        self._marks = sorted(self._checkpoints)
+
+    def install(self, state: State) -> None:
+        """Keep `state` (a state on the containers of a Replay, e.g. a stored snapshot
+        read back by `domain.snapshots.nearest`) as a checkpoint at its step: a jump at or
+        after it folds from there."""
+        if not 0 <= state.step <= self.steps:
+            raise IndexError(f"step {state.step} is outside 0..{self.steps}")
+        self._checkpoints[state.step] = freeze(state)
         self._marks = sorted(self._checkpoints)
 
     def copy(self, step: int | None = None) -> State:

@@ -12,6 +12,7 @@ import pytest
 from helpers import claim, dump, pledge, proposal, rejection, report, scenario, write
 from typer.testing import CliRunner
 
+from events.loader import load_timeline
 from tui.cli import app
 
 runner = CliRunner()
@@ -198,6 +199,26 @@ def test_store_record_refuses_a_contradicting_history(tmp_path: Path, sqlite_url
     result = invoke("store", "record", extended, "--store", sqlite_url)
     assert result.exit_code == 0
     assert "test-talks: 3 stored, 3 appended" in result.stdout
+    assert "test-talks: snapshots at step 6" in result.stdout  # the last step's
+
+
+def test_store_record_writes_snapshots_unless_told_not_to(tmp_path: Path,
+                                                           sqlite_url: str) -> None:
+    from domain import snapshots
+    from domain.application import Negotiations
+    from domain.stores import store_env
+
+    path = write(tmp_path, scenario(EVENTS[:4]), "talks.yaml")
+    result = invoke("store", "record", path, "--store", sqlite_url, "--no-snapshot")
+    assert result.exit_code == 0 and "snapshots" not in result.stdout
+    store = Negotiations(env=store_env(sqlite_url))
+    loaded = load_timeline(path)
+    assert snapshots.nearest(store, "test-talks", 4, loaded.header) is None
+    result = invoke("store", "record", path, "--store", sqlite_url)
+    assert result.exit_code == 0
+    assert "test-talks: snapshots at step 4" in result.stdout
+    state = snapshots.nearest(store, "test-talks", 4, loaded.header)
+    assert state is not None and state.step == 4 and state.last_event == EVENTS[3]["id"]
 
 
 # --- the installed command, as a person runs it ----------------------------------------------

@@ -220,8 +220,13 @@ def open_store(url: str | None) -> Any:
 
 @store_app.command("record")
 def store_record(files: Annotated[list[Path], typer.Argument(help="Scenario files.")],
-                 store: StoreOpt = None) -> None:
+                 store: StoreOpt = None,
+                 snapshot: Annotated[bool, typer.Option(
+                     help="Then store snapshots of the fold state (every "
+                          "100,000 statements and at the last), so a viewer reads a far "
+                          "step without folding from the first.")] = True) -> None:
     """Record timelines into the store (append-only)."""
+    from domain import snapshots
     from domain.application import StoreConflict
     from domain.stores import describe
 
@@ -234,6 +239,11 @@ def store_record(files: Annotated[list[Path], typer.Argument(help="Scenario file
             fail(str(exc))
         out.print(f"{path}: {result.name}: {result.already} stored, {result.appended} appended "
                   f"({describe(store)})", markup=False)
+        if snapshot:
+            written = snapshots.take(app_, result.name)
+            if written:
+                out.print(f"{result.name}: snapshots at step {', '.join(map(str, written))}",
+                          markup=False)
 
 
 @store_app.command("list")

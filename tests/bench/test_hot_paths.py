@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import pytest
 
-from domain import fastread, fold
+from domain import fastread, fold, snapshots
 from domain.application import Negotiations
 from domain.replay import Replay
 from domain.state import State
@@ -108,3 +108,11 @@ def test_state_json_at_the_end(benchmark: Any, replay: Replay) -> None:
 def test_copy_state_at_the_end(benchmark: Any, replay: Replay) -> None:
     state = replay.state()
     benchmark(state.copy)
+
+
+def test_read_the_snapshot_at_the_end(benchmark: Any, store: Any, timeline: Timeline) -> None:
+    snapshots.take(store, timeline.name)
+    state = benchmark.pedantic(
+        lambda: snapshots.nearest(store, timeline.name, timeline.steps, timeline.header),
+        rounds=3, iterations=1)
+    assert state is not None and state.step == timeline.steps

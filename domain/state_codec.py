@@ -1,0 +1,113 @@
+"""A fold state as compact JSON-ready data and back: what a stored snapshot holds.
+
+`encode` writes every field of the state (not the JSON contract of DESIGN.md, which
+derives measures and drops what the fold keeps for later events: the histories, the
+stance and pledge-event indexes). `decode` gives the same state back, on plain
+containers or on the structure-sharing ones a `domain.replay.Replay` folds on; maps keep
+their slot numbers (deleted slots as null), so a state read back compares with the
+states a Replay folded from step 0 chunk by chunk.
+
+A snapshot is only as good as the rules that folded it: `RULES` is a digest of the fold's
+source, and `decode` refuses data folded by other rules (`StaleSnapshot`), so a change
+to `domain/fold.py` or `domain/state.py` never reads an old snapshot as current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Iterable, MutableMapping
+from typing import Any
+
+from domain import fold, state
+from domain.persistent import ChunkedList, ChunkedMap
+from domain.state import Cell, ClaimState, PledgeState, State
+from events.scenario import Header
+
+#: The layout of the encoded data; raise it when `encode` changes.
+FORMAT = 1
+#: Digest of the fold rules and the state they fold into.
+RULES = hashlib.sha256(
+    (inspect.getsource(fold) + inspect.getsource(state) + str(FORMAT)).encode()
+).hexdigest()[:16]
+
+
+class StaleSnapshot(ValueError):
+    """Snapshot data written by other fold rules or in another layout."""
+
+
+def _slots(mapping: MutableMapping[str, Any]) -> Iterable[tuple[str, Any] | None]:
+    if isinstance(mapping, ChunkedMap):
+        return mapping.slots()
+    return mapping.items()
+
+
+def encode(s: State) -> dict[str, Any]:
+    """The state `s` as JSON-ready data (lists, strings, numbers; null for no value)."""
+    return {
+        "rules": RULES,
+        "step": s.step,
+        "last_event": s.last_event,
+        "last_at": s.last_at,
+        "cells": [[party, issue, c.option, sorted(c.accepts), sorted(c.rejects),
+                   list(c.conditions), list(c.history), list(c.claims), list(c.events),
+                   c.claimed, c.rebutted] for (party, issue), c in s.cells.items()],
+        "claims": [None if e is None else (e[0], e[1].by, e[1].about, e[1].issue,
+                                           e[1].option, e[1].rebuttals)
+                   for e in _slots(s.claims)],
+        "pledges": [None if e is None else (e[0], e[1].party, e[1].commitment, e[1].issue,
+                                            e[1].event, e[1].evidence)
+                    for e in _slots(s.pledges)],
+        "pledge_events": list(_slots(s.pledge_events)),
+        "stances": [None if e is None else (e[0], *e[1]) for e in _slots(s.stances)],
+    }
+
+
+def decode(data: dict[str, Any], header: Header, persistent: bool = False) -> State:
+    """The state `encode` gave `data` for, with `header`; on the containers of a Replay
+    when `persistent`. Raises StaleSnapshot for data folded by other rules."""
+    if data.get("rules") != RULES:
+        raise StaleSnapshot(f"snapshot folded by rules {data.get('rules')!r}, not {RULES!r}")
+    ids: dict[str, str] = {}  # one string object per party, issue, option and kind id
+    one = ids.setdefault
+    seq: Any = ChunkedList.of if persistent else list
+
+    def history(entry: list[Any]) -> tuple[Any, ...]:
+        event, kind, option, conditions = entry
+        return (event, one(kind, kind), option if option is None else one(option, option),
+                None if conditions is None else tuple(conditions))
+
+    cells = {}
+    for (party, issue, option, accepts, rejects, conditions, hist, claims, events,
+         claimed, rebutted) in data["cells"]:
+        cells[(one(party, party), one(issue, issue))] = Cell(
+            option, set(accepts), set(rejects), conditions, seq([history(h) for h in hist]),
+            seq(claims), seq(events), claimed, rebutted)
+
+    def claim(e: list[Any]) -> tuple[str, ClaimState]:
+        key, by, about, issue, option, rebuttals = e
+        return key, ClaimState(one(by, by), one(about, about), one(issue, issue),
+                               one(option, option), rebuttals)
+
+    def pledge(e: list[Any]) -> tuple[str, PledgeState]:
+        key, party, commitment, issue, event, evidence = e
+        return key, PledgeState(one(party, party), commitment, issue, event,
+                                [(r, one(f, f)) for r, f in evidence])
+
+    def stance(e: list[Any]) -> tuple[str, tuple[str, str, str]]:
+        key, party, issue, option = e
+        return key, (one(party, party), one(issue, issue), one(option, option))
+
+    def pledge_event(e: list[Any]) -> tuple[str, str]:
+        return e[0], e[1]
+
+    def mapping(rows: list[Any], build: Any) -> Any:
+        slots = [None if row is None else build(row) for row in rows]
+        if persistent:
+            return ChunkedMap.of_slots(slots)
+        return dict(e for e in slots if e is not None)
+
+    return State(header, cells, mapping(data["claims"], claim),
+                 mapping(data["pledges"], pledge), mapping(data["pledge_events"], pledge_event),
+                 mapping(data["stances"], stance), data["step"], data["last_event"],
+                 data["last_at"])
