@@ -24,10 +24,11 @@ from textual.reactive import Reactive
 from textual.widgets import DataTable, Footer, LoadingIndicator
 from textual.worker import get_current_worker
 
-from domain import collector
+from domain import collector, snapshots
 from domain.application import StoreConflict
 from domain.changes import step_changes, touched
 from domain.measures import overall_gap
+from domain.paged import StoredStatements
 from domain.replay import Replay
 from domain.state_view import StepView, recent_json
 from domain.stored import open_through_store
@@ -50,6 +51,7 @@ from tui.messages import (
     RowChosen,
     SearchDone,
     SearchProgress,
+    SnapshotRead,
     TimelinesLoaded,
     WhatIfChecked,
     WhatIfProgress,
@@ -195,6 +197,10 @@ class AccordApp(App[None]):
         self.waiting: int | None = None
         #: why the gap worker of this generation could not read the timeline, or None
         self.gap_failed: str | None = None
+        #: the far step the snapshot worker reads a stored snapshot for (None: none), and
+        #: the last step before which the store has no usable snapshot (this generation)
+        self.snapshot_reading: int | None = None
+        self.snapshot_absent = -1
         #: the search worker's generation, and how far it has scanned (None: no search runs)
         self.search_generation = 0
         self.searching: int | None = None
@@ -315,6 +321,7 @@ class AccordApp(App[None]):
         self.stop_search()  # its rows are gone
         self.gap_generation += 1
         self.gap_running, self.gap_reached, self.gap_failed = True, 0, None
+        self.snapshot_reading, self.snapshot_absent = None, -1
         self.query_one(GapPanel).fail(None)
         self.compute_gaps(self.replay.timeline, self.gap_generation)
         self.refresh_view()
@@ -416,6 +423,7 @@ class AccordApp(App[None]):
         live meanwhile; the worker stops yielding the interpreter while we wait)."""
         assert self.live is not None and self.replay is not None
         self.waiting = step
+        self.start_snapshot_read(step)
         self.query_one(TimelineView).move_to(self.cursor)
         for panel in (PositionsMatrix, ClaimsPledges):
             self.query_one(panel).loading = True
@@ -491,7 +499,8 @@ class AccordApp(App[None]):
                 self.post_message(GapFailed(generation, values, store_reason(exc)))
                 return
             values.append(0.0 if gap is None else gap)
-            if self.waiting is not None:  # the UI waits for this fold: no pause, progress
+            if self.waiting is not None and self.snapshot_reading is None:
+                # the UI waits for this fold (not for a stored snapshot): no pause
                 self.post_message(GapSeries(generation, list(values), False, point))
                 continue
             # Leave the interpreter to the UI as long again: on a long timeline each
@@ -502,6 +511,47 @@ class AccordApp(App[None]):
                 self.post_message(GapSeries(generation, list(values), False, point))
         self._gap_replay = replay
         self.post_message(GapSeries(generation, values, True, steps))
+
+    def start_snapshot_read(self, step: int) -> None:
+        """On a far jump into a stored timeline before the gap worker got there, read the
+        stored snapshot nearest the step in a worker (`read_snapshot`), if the store may
+        have one: the state shows after reading it and folding what lies after it."""
+        assert self.replay is not None
+        timeline = self.replay.timeline
+        if (self.snapshot_reading is None and step > self.snapshot_absent
+                and isinstance(timeline.events, StoredStatements)):
+            self.snapshot_reading = step
+            self.read_snapshot(timeline, step, self.gap_generation)
+
+    @work(thread=True, group="snapshot")  # one at a time: `snapshot_reading`
+    def read_snapshot(self, timeline: Timeline, step: int, generation: int) -> None:
+        """Read the stored snapshot nearest at or before `step` and fold on to `step`
+        with a replay of its own; its checkpoints go to the app's Replay (`on_snapshot_read`)."""
+        assert isinstance(timeline.events, StoredStatements)
+        app, name = timeline.events.store
+        replay: Replay | None = None
+        try:
+            state = snapshots.nearest(app, name, step, timeline.header)
+            if state is not None:
+                replay = Replay(timeline)
+                replay.install(state)
+                replay.state(step)
+        except STORE_ERRORS:  # the gap worker meets the same store and says why
+            replay = None
+        self.post_message(SnapshotRead(generation, step, replay))
+
+    def on_snapshot_read(self, message: SnapshotRead) -> None:
+        """Take the checkpoints the snapshot worker laid; show a step that waited."""
+        if message.generation != self.gap_generation or self.replay is None:
+            return
+        self.snapshot_reading = None
+        if message.replay is None:
+            self.snapshot_absent = max(self.snapshot_absent, message.step)
+        elif message.replay.timeline is self.replay.timeline:
+            self.replay.adopt_checkpoints(message.replay)
+            collector.keep_alive_objects()  # as the gap worker's (adopt_gap_checkpoints)
+        if self.waiting is not None:
+            self.refresh_view()  # its state, or a read for a step jumped to meanwhile
 
     def adopt_gap_checkpoints(self) -> None:
         """Give the app's Replay the checkpoints the gap worker laid (it has stopped)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from domain.replay import Replay
 from events.errors import Problem
 from events.timeline import Timeline
 
@@ -34,6 +35,17 @@ class GapSeries(Message):
     done: bool
     #: the step the worker's fold has reached
     reached: int = 0
+
+
+@dataclass
+class SnapshotRead(Message):
+    """The snapshot worker read the stored snapshot nearest a far step and folded on to
+    it: `replay` holds the checkpoints it laid (None: the store has no usable snapshot
+    there, or could not be read)."""
+
+    generation: int
+    step: int
+    replay: Replay | None
 
 
 @dataclass

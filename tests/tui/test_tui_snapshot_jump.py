@@ -1,0 +1,85 @@
+"""A far jump into a stored timeline before the gap worker got there starts from the
+store's nearest snapshot (read in a worker) instead of waiting for the gap worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_tui_scale import SIZE, HeldGaps, ready
+
+import domain.replay
+import tui.app
+from domain import snapshots
+from domain.application import Negotiations
+from domain.replay import Replay
+from domain.state_json import state_json
+from domain.stores import store_env
+from events import synthetic
+from tui.app import AccordApp
+from tui.components.matrix import PositionsMatrix
+
+TIMELINE = synthetic.timeline(synthetic.Spec(300, seed=2))
+
+
+def matrix_rows(app: AccordApp) -> list[list[str]]:
+    matrix = app.query_one(PositionsMatrix)
+    return [[str(c) for c in matrix.get_row_at(r)] for r in range(matrix.row_count)]
+
+
+def stored(url: str, every: int | None) -> None:
+    store = Negotiations(env=store_env(url))
+    store.record(TIMELINE)
+    if every is not None:
+        snapshots.take(store, TIMELINE.name, every=every)
+
+
+async def shown_at(pilot: Any, keys: str) -> list[list[str]]:
+    await ready(pilot)
+    await pilot.press(*keys)
+    await ready(pilot)
+    return matrix_rows(pilot.app)
+
+
+@pytest.mark.asyncio
+async def test_a_far_jump_starts_from_the_nearest_stored_snapshot(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tui.app, "FAR_STEPS", 20)
+    monkeypatch.setattr(domain.replay, "EVERY", 16)  # checkpoints nearer than FAR_STEPS
+    stored(sqlite_url, every=100)
+    expected: dict[str, list[list[str]]] = {}
+    reference = AccordApp(TIMELINE.name, preloaded=TIMELINE, keymap={})
+    async with reference.run_test(size=SIZE) as pilot:  # every step folded from step 0
+        expected["G"] = await shown_at(pilot, "G")
+        expected["k"] = await shown_at(pilot, "k" * 45)
+    app = HeldGaps(TIMELINE.name, store=sqlite_url, keymap={})  # its gap worker never runs
+    async with app.run_test(size=SIZE) as pilot:
+        assert await shown_at(pilot, "G") == expected["G"]
+        assert app.waiting is None and app.gap_running
+        assert app.sub_title.startswith("Step 300/300")
+        assert not app.query_one(PositionsMatrix).loading
+        assert await shown_at(pilot, "k" * 45) == expected["k"]  # 255: from the one at 200
+        assert app.sub_title.startswith("Step 255/300")
+        assert app.replay is not None
+        assert state_json(app.replay.state(255), 0) == state_json(Replay(TIMELINE).state(255), 0)
+        await pilot.press("g", "]")  # a day on from step 1: 40 steps from step 0
+        await ready(pilot)
+        waited = app.waiting
+        assert waited is not None and waited > 20  # no snapshot before it: the gap worker
+        assert app.snapshot_absent == waited and app.snapshot_reading is None
+        assert app.query_one(PositionsMatrix).loading
+
+
+@pytest.mark.asyncio
+async def test_without_snapshots_a_far_jump_waits_for_the_gap_worker(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tui.app, "FAR_STEPS", 20)
+    stored(sqlite_url, every=None)
+    app = HeldGaps(TIMELINE.name, store=sqlite_url, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("G")
+        await ready(pilot)
+        assert app.waiting == 300 and app.sub_title.endswith("· folding… 0 %")
+        assert app.query_one(PositionsMatrix).loading
+        assert app.snapshot_absent == 300
