@@ -23,13 +23,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from domain import fastread
+from domain import fastread, snapshots
 from domain.aggregate import negotiation_id
 from domain.application import Negotiations
 from domain.changes import step_changes, touched
 from domain.diff import compare
 from domain.replay import Replay
 from domain.state_view import StepView, recent_json
+from domain.stored import stored_timeline
 from domain.stores import store_env
 from events import synthetic
 from events.timeline import Timeline
@@ -93,18 +94,39 @@ def _raw_sqlite_append(rows: list[tuple[str, int, str, bytes]]) -> float:
     return elapsed
 
 
-def _store_figures(url: str, timeline: Timeline) -> dict[str, float]:
-    """Append `timeline` to a fresh store at `url`, replay it; seconds and the baseline."""
+def _store_figures(url: str, timeline: Timeline, snapshotted: bool = False
+                   ) -> dict[str, float]:
+    """Append `timeline` to a fresh store at `url`, replay it; seconds and the baseline.
+    With `snapshotted`, then store its snapshots and time far jumps from them."""
     app = Negotiations(env=store_env(url))
+    figures: dict[str, float] = {}
     try:
-        append_s = _timed(lambda: app.record(timeline))
-        replay_s = _timed(lambda: fastread.state_at(app, timeline.name))
-        baseline_s, raw_s = _baselines(list(fastread.stored_rows(app, timeline.name)),
-                                       negotiation_id(timeline.name).hex)
+        figures["append_s"] = _timed(lambda: app.record(timeline))
+        figures["replay_s"] = _timed(lambda: fastread.state_at(app, timeline.name))
+        figures["baseline_s"], figures["raw_append_s"] = _baselines(
+            list(fastread.stored_rows(app, timeline.name)), negotiation_id(timeline.name).hex)
+        if snapshotted:
+            figures["snapshot_s"] = _timed(lambda: snapshots.take(app, timeline.name))
+            figures["snapshot_jump_end_s"] = _opened_jump_s(app, timeline.name, timeline.steps)
+            figures["snapshot_jump_far_s"] = _opened_jump_s(app, timeline.name,
+                                                            timeline.steps - 1)
     finally:
         app.close()
-    return {"append_s": append_s, "replay_s": replay_s, "baseline_s": baseline_s,
-            "raw_append_s": raw_s}
+    return figures
+
+
+def _opened_jump_s(app: Negotiations, name: str, step: int) -> float:
+    """Seconds to the state at `step` of a timeline just opened from the store, as the
+    TUI's snapshot worker reads it: the nearest stored snapshot, then a Replay from it."""
+    def jump() -> None:
+        opened = stored_timeline(app, name, "bench")
+        replay = Replay(opened)
+        state = snapshots.nearest(app, name, step, opened.header)
+        if state is not None:
+            replay.install(state)
+        replay.state(step)
+
+    return _timed(jump)
 
 
 def _baselines(rows: list[bytes], ident: str) -> tuple[float, float]:
@@ -183,7 +205,7 @@ def measure(events: int, postgres: bool = True, seed: int = 0) -> dict[str, Any]
     gc.freeze()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        sqlite = _store_figures(url, timeline)
+        sqlite = _store_figures(url, timeline, snapshotted=True)
         peak_rss = _replay_peak_rss_mb(url, timeline.name)
     stepping = _stepping(timeline, random.Random(seed))
     result: dict[str, Any] = {
@@ -199,6 +221,9 @@ def measure(events: int, postgres: bool = True, seed: int = 0) -> dict[str, Any]
         "step_view_ms_p95": round(stepping["step_view_ms_p95"], 3),
         "diff_s": round(_diff_seconds(spec), 3),
         "peak_rss_mb": round(peak_rss, 1),
+        "snapshot_s": round(sqlite["snapshot_s"], 2),
+        "snapshot_jump_end_s": round(sqlite["snapshot_jump_end_s"], 2),
+        "snapshot_jump_far_s": round(sqlite["snapshot_jump_far_s"], 2),
     }
     if postgres and _postgres_answers():
         result.update(_postgres_figures(timeline))
