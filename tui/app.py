@@ -377,11 +377,15 @@ class AccordApp(App[None]):
             return
         self.waiting = None
         dropped = event is not None and event.id in self.live.dropped
-        changes: list[str] = []
+        changes: list[str] | None = []
         try:
             if event is not None and not dropped and step > 0:
-                before = replay.snapshot(step - 1)
-                changes = step_changes(before, replay.state(step))
+                if self.gap_running and replay.distance(step - 1) > FAR_STEPS:
+                    # a stored snapshot gave this step; the one before is being read
+                    changes = None
+                else:
+                    before = replay.snapshot(step - 1)
+                    changes = step_changes(before, replay.state(step))
             state = replay.state(step)
             view = self.views.view(state, replay.snapshot(step))
         except STORE_ERRORS as exc:
@@ -401,9 +405,9 @@ class AccordApp(App[None]):
         panel = self.query_one(ClaimsPledges)
         room = panel.room(CLAIMS_SHOWN)
         claims, claims_left_out = recent_json(state, "claims", room,
-                                              touched(changes, "claims"))
+                                              touched(changes or (), "claims"))
         pledges, pledges_left_out = recent_json(state, "pledges", room,
-                                                touched(changes, "pledges"))
+                                                touched(changes or (), "pledges"))
         panel.show({"claims": claims, "pledges": pledges}, shown_event,
                    (claims_left_out, pledges_left_out))
         gap = self.query_one(GapPanel)
@@ -530,28 +534,50 @@ class AccordApp(App[None]):
         assert isinstance(timeline.events, StoredStatements)
         app, name = timeline.events.store
         replay: Replay | None = None
+        asked = step  # the step whose nearest snapshot the last message answers for
         try:
             state = snapshots.nearest(app, name, step, timeline.header)
             if state is not None:
                 replay = Replay(timeline)
                 replay.install(state)
                 replay.state(step)
+            if state is None or state.step < step or step == 0:
+                self.post_message(SnapshotRead(generation, step, replay))
+                return
+            # The snapshot lies at the step itself: show it, then read the one before and
+            # fold on to the step before (what the step changed, and the steps back)
+            self.post_message(SnapshotRead(generation, step, replay, more=True))
+            replay, asked = None, step - 1
+            state = snapshots.nearest(app, name, step - 1, timeline.header)
+            if state is not None:
+                replay = Replay(timeline)
+                replay.install(state)
+                worker = get_current_worker()
+                stride = replay.every * 8
+                for target in [*range(state.step + stride, step - 1, stride), step - 1]:
+                    if worker.is_cancelled:
+                        return
+                    started = time.perf_counter()
+                    replay.state(target)
+                    if self.waiting is None:  # nobody waits: leave the UI as long again
+                        time.sleep(time.perf_counter() - started)
         except STORE_ERRORS:  # the gap worker meets the same store and says why
             replay = None
-        self.post_message(SnapshotRead(generation, step, replay))
+        self.post_message(SnapshotRead(generation, asked, replay))
 
     def on_snapshot_read(self, message: SnapshotRead) -> None:
         """Take the checkpoints the snapshot worker laid; show a step that waited."""
         if message.generation != self.gap_generation or self.replay is None:
             return
-        self.snapshot_reading = None
+        self.snapshot_reading = message.step - 1 if message.more else None
         if message.replay is None:
             self.snapshot_absent = max(self.snapshot_absent, message.step)
         elif message.replay.timeline is self.replay.timeline:
             self.replay.adopt_checkpoints(message.replay)
             collector.keep_alive_objects()  # as the gap worker's (adopt_gap_checkpoints)
-        if self.waiting is not None:
-            self.refresh_view()  # its state, or a read for a step jumped to meanwhile
+        if self.waiting is not None or message.replay is not None:
+            self.refresh_view()  # its state (or what it changed), or a read for a step
+            # jumped to meanwhile
 
     def adopt_gap_checkpoints(self) -> None:
         """Give the app's Replay the checkpoints the gap worker laid (it has stopped)."""

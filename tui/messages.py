@@ -46,6 +46,8 @@ class SnapshotRead(Message):
     generation: int
     step: int
     replay: Replay | None
+    #: the worker goes on to read the step before (`step` came from a snapshot at it)
+    more: bool = False
 
 
 @dataclass

@@ -3,10 +3,12 @@ store's nearest snapshot (read in a worker) instead of waiting for the gap worke
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
-from test_tui_scale import SIZE, HeldGaps, ready
+from rich.console import Console
+from test_tui_scale import SIZE, HeldGaps, ready, settle
 
 import domain.replay
 import tui.app
@@ -17,6 +19,7 @@ from domain.state_json import state_json
 from domain.stores import store_env
 from events import synthetic
 from tui.app import AccordApp
+from tui.components.detail import EventDetail
 from tui.components.matrix import PositionsMatrix
 
 TIMELINE = synthetic.timeline(synthetic.Spec(300, seed=2))
@@ -25,6 +28,12 @@ TIMELINE = synthetic.timeline(synthetic.Spec(300, seed=2))
 def matrix_rows(app: AccordApp) -> list[list[str]]:
     matrix = app.query_one(PositionsMatrix)
     return [[str(c) for c in matrix.get_row_at(r)] for r in range(matrix.row_count)]
+
+
+def detail(app: AccordApp) -> str:
+    console = Console(width=200, record=True)
+    console.print(app.query_one(EventDetail).content)
+    return console.export_text()
 
 
 def stored(url: str, every: int | None) -> None:
@@ -47,17 +56,38 @@ async def test_a_far_jump_starts_from_the_nearest_stored_snapshot(
     monkeypatch.setattr(tui.app, "FAR_STEPS", 20)
     monkeypatch.setattr(domain.replay, "EVERY", 16)  # checkpoints nearer than FAR_STEPS
     stored(sqlite_url, every=100)
-    expected: dict[str, list[list[str]]] = {}
+    expected: dict[str, Any] = {}
     reference = AccordApp(TIMELINE.name, preloaded=TIMELINE, keymap={})
     async with reference.run_test(size=SIZE) as pilot:  # every step folded from step 0
         expected["G"] = await shown_at(pilot, "G")
+        expected["G detail"] = detail(reference)
         expected["k"] = await shown_at(pilot, "k" * 45)
+    release = threading.Event()
+    nearest = snapshots.nearest
+
+    def held_before_the_end(app: Any, name: str, step: int, *args: Any) -> Any:
+        if step < TIMELINE.steps:  # the worker's second read: the step before the end
+            assert release.wait(10), "the test never released the second read"
+        return nearest(app, name, step, *args)
+
+    monkeypatch.setattr(snapshots, "nearest", held_before_the_end)
     app = HeldGaps(TIMELINE.name, store=sqlite_url, keymap={})  # its gap worker never runs
     async with app.run_test(size=SIZE) as pilot:
-        assert await shown_at(pilot, "G") == expected["G"]
-        assert app.waiting is None and app.gap_running
-        assert app.sub_title.startswith("Step 300/300")
+        await ready(pilot)
+        await pilot.press("G")
+        # the snapshot at the last step shows at once; what the step changed needs the
+        # state before it, which the worker reads next
+        await settle(pilot, lambda: app.waiting is None)
+        assert matrix_rows(app) == expected["G"]
+        assert app.sub_title.startswith("Step 300/300") and app.gap_running
         assert not app.query_one(PositionsMatrix).loading
+        assert "changed: not known yet: the state before this step is being read" in \
+            detail(app)
+        assert app.snapshot_reading == 299
+        release.set()
+        await ready(pilot)
+        assert detail(app) == expected["G detail"]
+        assert app.snapshot_reading is None
         assert await shown_at(pilot, "k" * 45) == expected["k"]  # 255: from the one at 200
         assert app.sub_title.startswith("Step 255/300")
         assert app.replay is not None

@@ -51,9 +51,10 @@ def source_line(header: Header, event: Event) -> str:
     return f"no source; {grade}"
 
 
-def event_detail(header: Header, event: Event | None, changes: list[str],
+def event_detail(header: Header, event: Event | None, changes: list[str] | None,
                  status: str = "") -> RenderableType:
-    """The panel's content for the current event (None: before the first)."""
+    """The panel's content for the current event (None: before the first); `changes`
+    None: not known yet (the state before the step is still being read)."""
     if event is None:
         return Text("Before the first event. Press j or ↓ to step.", style="dim")
     title = Text(f"{event.id}  ", style="bold")
@@ -67,6 +68,9 @@ def event_detail(header: Header, event: Event | None, changes: list[str],
     if event.note:
         what.append(f"\nnote: {event.note}", style="dim")
     changed = Text("changed: ", style="bold")
+    if changes is None:
+        changed.append("not known yet: the state before this step is being read", style="dim")
+        return Group(title, quote, who, source, what, changed)
     shown = changes[:CHANGES_SHOWN]
     changed.append(", ".join(shown) if changes else "nothing in the state",
                    style="green" if changes else "dim")
@@ -78,7 +82,7 @@ def event_detail(header: Header, event: Event | None, changes: list[str],
 class EventDetail(Static):
     """Shows `event_detail` for the current step."""
 
-    def show(self, header: Header, event: Event | None, changes: list[str],
+    def show(self, header: Header, event: Event | None, changes: list[str] | None,
              status: str = "") -> None:
         """Render the detail of `event`."""
         self.update(event_detail(header, event, changes, status), layout=sized_by_content(self))
