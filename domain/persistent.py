@@ -172,8 +172,10 @@ class ChunkedList(MutableSequence[T]):
                 # chunks cost ~25 ms a step back at 10^6 steps)
                 return self._tail == other._tail and mine == theirs
         if isinstance(other, ChunkedList | list | tuple):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other,
-                                                                          strict=True))
+            # (other chunk boundaries: a list read back from a snapshot against one folded
+            # with deletions) two whole lists compared in C: ~1 ms for 3·10^4 ids, where a
+            # generator over the pairs took ~100 ms for a state's 24 cells
+            return len(self) == len(other) and list(self) == list(other)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]

@@ -125,6 +125,17 @@ class Replay:
         self._checkpoints = {**other._checkpoints, **self._checkpoints}
         self._marks = sorted(self._checkpoints)
 
+    def pair(self, step: int) -> tuple[State, State]:
+        """The states after `step - 1` and after `step` (1 ≤ step), the second folded from
+        the first, so that they share structure and compare chunk by chunk
+        (`domain.changes.step_changes`) even where `state(step)` would restore another
+        Replay's checkpoint (the gap worker's, a stored snapshot's). Both stay as they are."""
+        before = self.snapshot(step - 1)
+        after = thaw(freeze(before), before.header)
+        with collector.paused():
+            fold.apply(after, self.timeline.events[step - 1])
+        return before, after
+
     def install(self, state: State) -> None:
         """Keep `state` (a state on the containers of a Replay, e.g. a stored snapshot
         read back by `domain.snapshots.nearest`) as a checkpoint at its step: a jump at or

@@ -163,3 +163,32 @@ def test_postgres_snapshots(postgres_url: str) -> None:
     replay.install(state)
     assert replay.distance(599) == 99
     assert state_json(replay.state(599), 0) == state_json(folded(timeline, 599), 0)
+
+
+def test_what_a_step_changed_is_the_same_across_checkpoints_of_other_replays() -> None:
+    from domain.changes import json_changes, step_changes
+
+    replay = Replay(TIMELINE, every=64)
+    gap_worker = Replay(TIMELINE, every=64)
+    gap_worker.state()
+    replay.adopt_checkpoints(gap_worker)
+    replay.install(state_codec.decode(state_codec.encode(Replay(TIMELINE).state(900)),
+                                      TIMELINE.header, persistent=True))
+    for step in (899, 900, 901, 960, 961, 1_500, 1):
+        expected = json_changes(state_json(folded(TIMELINE, step - 1), 0),
+                                state_json(folded(TIMELINE, step), 0))
+        assert step_changes(*replay.pair(step)) == expected, step
+
+
+def test_maps_read_back_compare_by_value_with_the_maps_folded() -> None:
+    from domain.persistent import differing_keys
+
+    folded_here = Replay(TIMELINE).state(1_200)
+    back = state_codec.decode(state_codec.encode(folded_here), TIMELINE.header, True)
+    assert differing_keys(folded_here.claims, back.claims) == set()  # type: ignore[arg-type]
+    key, claim = next(iter(back.claims.items()))
+    back.claims[key] = type(claim)(claim.by, claim.about, claim.issue, claim.option,
+                                   [*claim.rebuttals, "e-new"])
+    assert differing_keys(folded_here.claims, back.claims) == {key}  # type: ignore[arg-type]
+    assert all(a.reads_as(b) for a, b in zip(folded_here.cells.values(),
+                                             back.cells.values(), strict=True))

@@ -384,8 +384,7 @@ class AccordApp(App[None]):
                     # a stored snapshot gave this step; the one before is being read
                     changes = None
                 else:
-                    before = replay.snapshot(step - 1)
-                    changes = step_changes(before, replay.state(step))
+                    changes = step_changes(*replay.pair(step))
             state = replay.state(step)
             view = self.views.view(state, replay.snapshot(step))
         except STORE_ERRORS as exc:

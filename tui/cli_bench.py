@@ -174,8 +174,7 @@ def _stepping(timeline: Timeline, rng: random.Random) -> dict[str, float]:
 def _step_view(replay: Replay, views: StepView, step: int) -> None:
     """What the TUI builds for a step: what it changed, the matrix's view, and the latest
     claims and pledges."""
-    before = replay.snapshot(step - 1)
-    changes = step_changes(before, replay.state(step))
+    changes = step_changes(*replay.pair(step))
     state = replay.state(step)
     views.view(state, replay.snapshot(step))
     recent_json(state, "claims", 60, touched(changes, "claims"))
