@@ -62,6 +62,16 @@ def _known(ids: set[str] | list[str]) -> str:
     return f"expected one of: {shown}" if listed else "none are defined"
 
 
+def unknown_event(target: str) -> str:
+    """The problem of a reference to an event no event of the timeline is."""
+    return f"unknown event {target!r}"
+
+
+def unknown_pledge(pledge: str) -> str:
+    """The problem of a report on a pledge no earlier event made."""
+    return f"unknown pledge {pledge!r} (a report needs an earlier pledge event)"
+
+
 class _Seen(NamedTuple):
     """What a later event's check needs of an earlier one (shared between the events
     alike, so a long timeline's checks hold one id and one slot per event, not events)."""
@@ -165,8 +175,7 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
         elif isinstance(event, Report):
             made_by = pledges.get(event.pledge)
             if made_by is None:
-                err(event, "pledge", f"unknown pledge {event.pledge!r} "
-                    "(a report needs an earlier pledge event)")
+                err(event, "pledge", unknown_pledge(event.pledge))
             elif made_by in retracted:
                 err(event, "pledge", f"pledge {event.pledge!r} was retracted by "
                     f"{retracted[made_by]!r}")
@@ -189,7 +198,7 @@ def check_events(header: Header, events: Sequence[Event], problem: Locator) -> l
     for slot, event_id, fld, target in unmet:  # every id of the timeline is in `earlier` now
         out[slot] = problem(event_id, fld, (
             f"target {target!r} comes later in the timeline; a target must come earlier"
-            if target in earlier else f"unknown event {target!r}"))
+            if target in earlier else unknown_event(target)))
     return [p for p in out if p is not None]
 
 

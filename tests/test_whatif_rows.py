@@ -1,6 +1,7 @@
 """The live what-if's lazy rows and variant views hold to the eager definition (a list of
 the base events with their replacements and the added ones, stably sorted by date), for
-random drops, edits (with and without a new date or id) and additions."""
+random drops, edits (with and without a new date or id) and additions; its problems are
+those of the eager variant, whether read off the base's index (drops only) or walked."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from events.catalogue import Event
+from events.errors import Problem
+from events.references import check_events
 from events.synthetic import Spec, timeline
 from events.timeline import Timeline, in_timeline_order
 from tui.whatif import LiveOverlay
@@ -153,3 +156,30 @@ def test_edit_check_sees_the_eager_variant(n: int, seed: int, how: int,
     kept = [e for e in rows if e.id != original]
     eager = [e for e in in_timeline_order([*kept, event]) if e.id not in live.dropped]
     check_same(live.without(original, event), eager, data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 40), st.integers(0, 5), st.integers(0, 3), st.data())
+def test_problems_are_those_of_the_eager_variant(n: int, seed: int, how: int,
+                                                 data: st.DataObject) -> None:
+    """Drops (restores too) are checked from the base's index, and a what-if with an
+    edit or an add in full: either way, the problems of the eager variant."""
+    live = LiveOverlay(base_timeline(n, seed, how))
+
+    def locate(event_id: str, fld: str, message: str) -> Problem:
+        return Problem(live.base.file, None, None, f"{event_id}.{fld}", message)
+
+    for k in range(data.draw(st.integers(1, 10))):
+        rows = eager_rows(live)
+        op = data.draw(st.sampled_from(["drop"] * 6 + ["edit", "add"] if rows else ["add"]))
+        row = data.draw(st.integers(0, len(rows) - 1)) if rows else -1
+        if op == "drop":
+            live.toggle(rows[row].id, row if data.draw(st.booleans()) else None)
+        elif op == "edit":
+            event = rows[row]
+            live.put(event.id, changed(event, **{"at": new_date(data, rows, event.at)}), row)
+        elif rows:
+            live.put(None, changed(rows[row], **{"id": f"added-{k}",
+                                                 "at": new_date(data, rows, rows[row].at)}))
+        assert live.problems() == check_events(live.base.header, eager_variant(live), locate)
+        assert live.checks_at_once == (not live.replaced and not live.added)

@@ -7,6 +7,10 @@ On a long (stored) timeline the rows and the variant are views over the base eve
 lists: the few changes are placed by bisection, so building them, indexing and slicing
 them read only the pages asked for (O(changes · log n + slice length)), never the whole
 timeline.
+
+A what-if that only drops events is checked from an index of who names whom in the base
+(`events.dependants`), built by one walk of the base the first time it is needed and kept
+per base timeline: a drop's check then reads only the events naming the dropped ones.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import os
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +32,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from domain.lazy import LazySequence
 from events.catalogue import Event, when_key
+from events.dependants import Dependants, index
 from events.errors import Problem
 from events.references import check_events
 from events.timeline import Timeline, in_timeline_order
@@ -177,6 +185,41 @@ class _Watched(Sequence[Event]):
                 self._watch(read, total)
 
 
+#: Base timelines whose reference index (`Dependants`) is kept: the latest used ones (the
+#: app shows one timeline at a time; the index of 10^6 generated events holds ~50 MB).
+_KEPT_INDEXES = 2
+
+
+class _Indexed:
+    """The reference index of one base timeline (None until built), the lock its builder
+    holds, and how far the builder has read (for a check waiting on it)."""
+
+    def __init__(self, base: Timeline) -> None:
+        self.base = weakref.ref(base)
+        self.lock = threading.Lock()
+        self.index: Dependants | None = None
+        self.read, self.total = 0, len(base.events)
+
+
+_INDEXED: OrderedDict[int, _Indexed] = OrderedDict()  # id(base) -> its index
+_INDEXED_LOCK = threading.Lock()
+
+
+def _indexed(base: Timeline) -> _Indexed:
+    """The index slot of `base` (made if new), now the latest used; the slots of bases
+    gone, and beyond the latest `_KEPT_INDEXES`, are forgotten."""
+    with _INDEXED_LOCK:
+        for key in [k for k, slot in _INDEXED.items() if slot.base() is None]:
+            del _INDEXED[key]
+        slot = _INDEXED.get(id(base))
+        if slot is None or slot.base() is not base:
+            slot = _INDEXED[id(base)] = _Indexed(base)
+        _INDEXED.move_to_end(id(base))
+        while len(_INDEXED) > _KEPT_INDEXES:
+            _INDEXED.popitem(last=False)
+        return slot
+
+
 @dataclass
 class LiveOverlay:
     """Changes an analyst made in place to `base` (a scenario or overlay timeline).
@@ -277,17 +320,66 @@ class LiveOverlay:
     def problems(self, watch: Callable[[int, int], None] | None = None) -> list[Problem]:
         """What is wrong with the variant (e.g. a dropped event that others target).
         `watch(read, total)` is told after every page of events read; it may raise to stop
-        the check (a worker cancelled)."""
-        base = self.base
+        the check (a worker cancelled).
 
-        def locate(event_id: str, fld: str, message: str) -> Problem:
-            return Problem(base.file, None, None, f"{event_id}.{fld}" if fld else event_id,
-                           message)
-
+        While the what-if only drops events, the answer is read off the base's index
+        (`prepare_checks`; its first use walks the base once): O(the events naming the
+        dropped ones). With an edited or added event, or when the base itself has
+        problems, the variant is walked and checked in full."""
+        if not self.replaced and not self.added:
+            found = self.prepare_checks(watch).problems_without(self.dropped, self._locate)
+            if found is not None:
+                return found
         # the variant's view, walked once: a stored timeline is read a page at a time
         events = self.timeline().events
-        return check_events(base.header, events if watch is None else _Watched(events, watch),
-                            locate)
+        return check_events(self.base.header,
+                            events if watch is None else _Watched(events, watch),
+                            self._locate)
+
+    @property
+    def checks_at_once(self) -> bool:
+        """True when `problems()` walks nothing: only drops, and the base's index is built
+        (and the base has no problems of its own)."""
+        if self.replaced or self.added:
+            return False
+        built = _indexed(self.base).index
+        return built is not None and not built.problems
+
+    def prepare_checks(self, watch: Callable[[int, int], None] | None = None
+                       ) -> Dependants:
+        """The base's reference index (`events.dependants`), built by one walk of the base
+        if no check has built it yet (of this or another `LiveOverlay` on the same base
+        timeline). `watch(read, total)` is told how far the walk has got (also when
+        another thread builds it meanwhile: this one waits); it may raise to stop it."""
+        slot = _indexed(self.base)
+        while slot.index is None:
+            if not slot.lock.acquire(timeout=0.05):  # another thread builds it
+                if watch is not None:
+                    watch(slot.read, slot.total)
+                continue
+            try:
+                if slot.index is None:
+                    slot.index = self._build_index(slot, watch)
+            finally:
+                slot.lock.release()
+        return slot.index
+
+    def _build_index(self, slot: _Indexed, watch: Callable[[int, int], None] | None
+                     ) -> Dependants:
+        """One walk of the base for its index, telling `slot` and `watch` how far it is
+        after every `_CHUNK` events."""
+        def progress(read: int, total: int) -> None:
+            slot.read, slot.total = read, total
+            if watch is not None:
+                watch(read, total)
+
+        slot.read = 0
+        return index(self.base.header, self.base.events, self._locate, progress, _CHUNK)
+
+    def _locate(self, event_id: str, fld: str, message: str) -> Problem:
+        """A problem of a base event (the what-if's problems are the base file's)."""
+        return Problem(self.base.file, None, None, f"{event_id}.{fld}" if fld else event_id,
+                       message)
 
     def put(self, original_id: str | None, event: Event, row: int | None = None) -> None:
         """Store an edited (original_id given) or a new event. `row`: where the edited
