@@ -578,6 +578,24 @@ class AccordApp(App[None]):
             self.refresh_view()  # its state (or what it changed), or a read for a step
             # jumped to meanwhile
 
+    @work(thread=True, exclusive=True, group="whatif-index")
+    def prepare_whatif_checks(self, live: LiveOverlay) -> None:
+        """Index the base's references off the UI thread (one walk of the base), so that
+        a drop's check reads only the events naming it (`LiveOverlay.prepare_checks`); a
+        drop checked meanwhile waits for it. Given up when cancelled or on a store error:
+        the first check builds it then. (Not the "whatif" group: a check there would
+        cancel it and start over.)"""
+        worker = get_current_worker()
+
+        def watch(read: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise _Stopped
+
+        try:
+            live.prepare_checks(watch)
+        except (_Stopped, *STORE_ERRORS):
+            return
+
     def adopt_gap_checkpoints(self) -> None:
         """Give the app's Replay the checkpoints the gap worker laid (it has stopped)."""
         assert self.replay is not None
@@ -607,6 +625,10 @@ class AccordApp(App[None]):
             if message.done:
                 self.gap_running = False
                 self.adopt_gap_checkpoints()
+                if self.live is not None and len(self.live.base.events) > WHATIF_ON_UI_ROWS:
+                    # once the gap worker is done (both walk the base): a drop's check
+                    # then reads only the events naming the dropped one
+                    self.prepare_whatif_checks(self.live)
             if self.waiting is not None:
                 self.refresh_view()  # the state, once the fold is near enough
             panel = self.query_one(GapPanel)

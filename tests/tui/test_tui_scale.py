@@ -314,18 +314,18 @@ async def test_a_long_what_if_drop_is_checked_in_a_worker(
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
             await pilot.press(*"j" * 9, "x")  # e8, a rejection nothing targets
-            # ten events a read: the worker has checked 190 of the variant's 299 when it
-            # waits for row 200
-            await settle(pilot, lambda: app.checked_percent == 63)
+            # ten events a read: the first drop's check indexes the base; it has read 200
+            # of its 300 events when it waits for row 200
+            await settle(pilot, lambda: app.checked_percent == 66)
             assert app.sub_title.startswith("Step 9/300 · ")
-            assert app.sub_title.endswith(" · checking the what-if… 63 %")
+            assert app.sub_title.endswith(" · checking the what-if… 66 %")
             assert app.live is not None and app.live.empty  # not applied before it is checked
             await pilot.press("x", "e", "a")  # further changes wait; no form opens
             assert notes(app)[-3:] == [": a what-if change is being checked"] * 3
             assert len(app.screen_stack) == 1
             await pilot.press("j")  # keys stay live meanwhile
             assert app.cursor == 9 and app.sub_title.startswith("Step 10/300 · ")
-            assert app.sub_title.endswith("checking the what-if… 63 %")
+            assert app.sub_title.endswith("checking the what-if… 66 %")
             rows.release.set()
             await ready(pilot)
             assert app.checking is None and app.live.dropped == {"e8"}
@@ -375,3 +375,22 @@ async def test_a_store_failing_under_the_what_if_worker_is_reported(
             "statements than 300: row 250 is missing")
         assert app.checking is None and app.live is not None and app.live.empty
         assert "checking" not in app.sub_title and app.is_running
+
+
+@pytest.mark.asyncio
+async def test_the_drop_index_is_built_once_the_gap_worker_is_done(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tui.app, "WHATIF_ON_UI_ROWS", 100)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    held = HeldGaps(timeline.name, preloaded=timeline, keymap={})
+    async with held.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert held.gap_running and held.live is not None and not held.live.checks_at_once
+    other = synthetic.timeline(synthetic.Spec(300, seed=2))  # its own index
+    app = AccordApp(other.name, preloaded=other, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert not app.gap_running and app.live is not None and app.live.checks_at_once
+        await pilot.press(*"j" * 9, "x")  # e8, a rejection nothing targets
+        await ready(pilot)
+        assert app.live.dropped == {"e8"}
