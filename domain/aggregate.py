@@ -7,7 +7,7 @@ event. Aggregate version v holds the state after step v - 1 (version 1 is `Start
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import (
@@ -81,6 +81,8 @@ class Negotiation(BaseAggregate[UUID]):
         topic: str
         #: name, title, header, base, fork_step, and the fold state (`domain.state_codec`)
         state: dict[str, Any]
+        #: fields already JSON-ready (`domain.persistence.PydanticMapper` skips dumping them)
+        json_ready: ClassVar[tuple[str, ...]] = ("state",)
 
         @classmethod
         def take(cls, aggregate: Any) -> Negotiation.Snapshot:

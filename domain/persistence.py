@@ -33,7 +33,12 @@ class PydanticMapper(Mapper[Any]):
     def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
         """Serialise a pydantic domain event."""
         topic = get_topic(domain_event.__class__)
-        state = cast(BaseModel, domain_event).model_dump(mode="json", exclude_none=True)
+        model = cast(BaseModel, domain_event)
+        # fields the event declares JSON-ready go to orjson as they are: pydantic's dump
+        # of a snapshot's 10^6 nested values took ~10 times orjson's time
+        ready: tuple[str, ...] = getattr(type(model), "json_ready", ())
+        state = model.model_dump(mode="json", exclude_none=True, exclude=set(ready) or None)
+        state.update((name, getattr(model, name)) for name in ready)
         stored = self.transcoder.encode(state)
         if self.compressor:
             stored = self.compressor.compress(stored)

@@ -192,3 +192,19 @@ def test_maps_read_back_compare_by_value_with_the_maps_folded() -> None:
     assert differing_keys(folded_here.claims, back.claims) == {key}  # type: ignore[arg-type]
     assert all(a.reads_as(b) for a, b in zip(folded_here.cells.values(),
                                              back.cells.values(), strict=True))
+
+
+def test_a_snapshot_is_stored_as_pydantic_would_dump_it() -> None:
+    import orjson
+
+    from domain.aggregate import Negotiation, negotiation_id
+
+    app = recorded("memory")
+    state = Replay(TIMELINE).state(300)
+    snapshot = Negotiation.Snapshot.of(negotiation_id(TIMELINE.name), 301, TIMELINE.name,
+                                       TIMELINE.title, TIMELINE.header.bare(), state)
+    stored = orjson.loads(app.mapper.to_stored_event(snapshot).state)
+    # the mapper hands the JSON-ready state to orjson as it is: the same JSON
+    assert stored == orjson.loads(orjson.dumps(
+        snapshot.model_dump(mode="json", exclude_none=True)))
+    assert stored["state"]["base"] is None and stored["state"]["fold"]["step"] == 300
