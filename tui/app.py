@@ -43,6 +43,7 @@ from tui.components.gap import GapPanel
 from tui.components.header import StepHeader
 from tui.components.matrix import PositionsMatrix
 from tui.components.timeline import TimelineView
+from tui.idle_gc import IdleCollector
 from tui.keys import KeymapError, keymap_path, load_keymap
 from tui.messages import (
     GapFailed,
@@ -76,6 +77,8 @@ CLAIMS_SHOWN = 60
 #: on a long timeline before the gap worker has laid the checkpoints on the way, ~8 ms
 #: per 1,000 events) is not folded on the UI thread: the panels wait for the worker.
 FAR_STEPS = 4_096
+#: How often the idle collector looks whether the app is idle (`tui/idle_gc.py`)
+IDLE_GC_TICK_S = 0.1
 #: A timeline of at most this many rows is searched on the UI thread (a few ms); a longer
 #: one in a worker, which may read the whole store (~6-9 s at 10^6 events).
 SEARCH_ON_UI_ROWS = 5_000
@@ -209,6 +212,7 @@ class AccordApp(App[None]):
         self.whatif_generation = 0
         self.checked_percent = 0
         self.views = StepView()
+        self.idle_gc = IdleCollector()
 
     # --- layout -------------------------------------------------------------------------
 
@@ -236,7 +240,12 @@ class AccordApp(App[None]):
     def on_mount(self) -> None:
         self.query_one("#body").display = False
         self.apply_keymap()
+        self.idle_gc.start()  # before the workers start (`collector.paused` restores it)
+        self.set_interval(IDLE_GC_TICK_S, self.idle_gc.tick)
         self.load_files()
+
+    def on_unmount(self) -> None:
+        self.idle_gc.stop()
 
     def apply_keymap(self) -> None:
         """Apply the keymap given, or the user's keymap file (a bad file is reported)."""
@@ -361,6 +370,7 @@ class AccordApp(App[None]):
         and pledges listed, and what the step changed, never the whole JSON state."""
         if self.replay is None or self.live is None:
             return
+        self.idle_gc.busy()
         replay = self.replay
         step = self.step
         try:
@@ -586,10 +596,15 @@ class AccordApp(App[None]):
         the first check builds it then. (Not the "whatif" group: a check there would
         cancel it and start over.)"""
         worker = get_current_worker()
+        since = [time.perf_counter()]
 
         def watch(read: int, total: int) -> None:
             if worker.is_cancelled:
                 raise _Stopped
+            # leave the interpreter to the UI as long again (as the gap worker does):
+            # the walk would hold it against every keypress for seconds at 10^6
+            time.sleep(time.perf_counter() - since[0])
+            since[0] = time.perf_counter()
 
         try:
             live.prepare_checks(watch)
