@@ -390,8 +390,9 @@ class AccordApp(App[None]):
         changes: list[str] | None = []
         try:
             if event is not None and not dropped and step > 0:
-                if self.gap_running and replay.distance(step - 1) > FAR_STEPS:
-                    # a stored snapshot gave this step; the one before is being read
+                if replay.distance(step - 1) > FAR_STEPS:
+                    # a stored snapshot gave this step, not the one before (read next by
+                    # the snapshot worker): not folded on the UI thread
                     changes = None
                 else:
                     changes = step_changes(*replay.pair(step))

@@ -81,7 +81,7 @@ async def test_a_far_jump_starts_from_the_nearest_stored_snapshot(
         assert matrix_rows(app) == expected["G"]
         assert app.sub_title.startswith("Step 300/300") and app.gap_running
         assert not app.query_one(PositionsMatrix).loading
-        assert "changed: not known yet: the state before this step is being read" in \
+        assert "changed: not known yet: the state before this step is not folded yet" in \
             detail(app)
         assert app.snapshot_reading == 299
         release.set()

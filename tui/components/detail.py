@@ -69,7 +69,8 @@ def event_detail(header: Header, event: Event | None, changes: list[str] | None,
         what.append(f"\nnote: {event.note}", style="dim")
     changed = Text("changed: ", style="bold")
     if changes is None:
-        changed.append("not known yet: the state before this step is being read", style="dim")
+        changed.append("not known yet: the state before this step is not folded yet",
+                       style="dim")
         return Group(title, quote, who, source, what, changed)
     shown = changes[:CHANGES_SHOWN]
     changed.append(", ".join(shown) if changes else "nothing in the state",
