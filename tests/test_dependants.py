@@ -9,7 +9,7 @@ import gc
 import random
 import threading
 from collections.abc import Iterator, Sequence
-from typing import overload
+from typing import Protocol, TypeVar, overload
 
 import pytest
 from hypothesis import given, settings
@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 
 import tui.whatif
 from events import synthetic
-from events.catalogue import Claim, Event, Retraction
+from events.catalogue import Claim, Event, Pledge, Rejection, Report, Retraction
 from events.dependants import Dependants, index
 from events.errors import Problem
 from events.references import check_events
 from events.scenario import Header
 from events.timeline import Locator, Timeline
-from tui.whatif import LiveOverlay
+from tui.whatif import EVENT_ADAPTER, LiveOverlay, ReadEvent, check_event, event_yaml, read_event
 
 
 def locate(event_id: str, fld: str, message: str) -> Problem:
@@ -173,10 +173,26 @@ def test_a_base_with_problems_is_checked_in_full(monkeypatch: pytest.MonkeyPatch
         f"{base.file}: e146.target: unknown event 'e28'",
         f"{base.file}: e276.target: unknown event 'e2'"]
     assert walks == [300, 299, 298]
+    # an edit or an add on it is walked in full too, and so is the form's check
+    live.dropped.clear()
+    live.put("e29", changed(base.events[29], quote="edited"))
+    assert live.problems() == walked(live) != []
+    assert walks == [300, 299, 298, 300]
+    read, _ = read_event(event_yaml(changed(base.events[9], id="added-9")))
+    assert read is not None
+    assert check_event(read, live, None) == old_check_event(read, live, None) != []
+    assert walks == [300, 299, 298, 300, 301]  # the variant with the added event
 
 
-def test_an_edit_or_an_add_is_checked_in_full() -> None:
-    """The index knows what the base's events name, not what an edit makes of them."""
+def test_an_edit_or_an_add_is_checked_from_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit or an add is checked off the base's index too: no walk of the variant."""
+    walks: list[int] = []
+
+    def spied(header: Header, events: Sequence[Event], problem: Locator) -> list[Problem]:
+        walks.append(len(events))
+        return check_events(header, events, problem)
+
+    monkeypatch.setattr(tui.whatif, "check_events", spied)
     base = synthetic.timeline(synthetic.Spec(300, seed=2))
     live = LiveOverlay(base)
     live.toggle("e6")
@@ -185,15 +201,15 @@ def test_an_edit_or_an_add_is_checked_in_full() -> None:
     claim = base.events[42]  # rebutted by e44, e53, e77, e108 and e148
     assert isinstance(claim, Claim)
     live.put("e42", changed(claim, about=next(p for p in ("p0", "p1") if p != claim.about)))
-    assert not live.checks_at_once
-    assert [str(p) for p in live.problems()] == [str(p) for p in check_events(
-        base.header, list(live.timeline().events), live._locate)]
-    assert sum("e42" in p.message for p in live.problems()) == 5
+    assert live.checks_at_once
+    assert live.problems() == walked(live)
+    assert sum("only the party a claim is about can rebut it: claim 'e42'" in p.message
+               for p in live.problems()) == 5
     live.replaced.clear()
     added = changed(base.events[29], id="added-1")  # a rebuttal of e17, dropped too
     live.put(None, added)
     live.toggle("e17")
-    assert not live.checks_at_once
+    assert live.checks_at_once
     assert [str(p) for p in live.problems()] == [
         f"{base.file}: e10.pledge: unknown pledge 'pl6' (a report needs an earlier pledge "
         "event)",
@@ -201,6 +217,7 @@ def test_an_edit_or_an_add_is_checked_in_full() -> None:
         f"{base.file}: e29.target: unknown event 'e17'",
         f"{base.file}: added-1.target: unknown event 'e17'",
     ]
+    assert walks == []
 
 
 def test_a_drop_check_reads_no_event_once_the_base_is_indexed() -> None:
@@ -300,3 +317,341 @@ def test_a_cancelled_build_is_done_again_by_the_next_check() -> None:
     assert [(p.field, p.message) for p in live.problems()] == [
         (p.field, p.message) for p in variant_problems(base, {"e4"})] != []
     assert live.checks_at_once
+
+
+# --- edits and adds: the what-ifs the TUI makes, checked off the index ---------------------
+
+
+def walked(live: LiveOverlay) -> list[Problem]:
+    """The definition: check_events of the live what-if's variant, walked."""
+    return check_events(live.base.header, list(live.timeline().events), live._locate)
+
+
+T = TypeVar("T")
+
+
+class Draw(Protocol):
+    """Where the random choices come from: hypothesis, or a seeded random.Random."""
+
+    def choice(self, options: Sequence[T]) -> T: ...
+
+    def integer(self, lo: int, hi: int) -> int: ...
+
+
+class Drawn:
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+
+    def choice(self, options: Sequence[T]) -> T:
+        return self.data.draw(st.sampled_from(options))
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.data.draw(st.integers(lo, hi))
+
+
+class Seeded:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def choice(self, options: Sequence[T]) -> T:
+        return options[self.rng.randrange(len(options))]
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.rng.randint(lo, hi)
+
+
+KINDS = ["proposal", "acceptance", "rejection", "claim", "pledge", "report", "retraction"]
+#: mostly the header's ids, sometimes none of them (a problem of the event alone)
+PARTIES = ["p0", "p1", "p2", "p3", "p0", "p1", "p9"]
+ISSUES = ["i0", "i1", "i2", "i3", "i4", "i5", "i9"]
+OPTIONS = ["o0", "o1", "o2", "o3", "o9"]
+
+
+def ties(base: Timeline, how: int) -> Timeline:
+    """`base` with its dates made coarser, keeping the order: as is, to the hour, or to
+    the day (ties appear, among which the order of the list decides)."""
+    if how == 0:
+        return base
+    cut = 13 if how == 1 else 10
+    events = tuple(changed(e, at=e.at[:cut] + (":00:00" if how == 1 else ""))
+                   for e in base.events)
+    return with_events(base, events)
+
+
+class Changer:
+    """Random changes to a live what-if as the TUI makes them (`toggle`, `put`): drops and
+    restores, edits of one or more fields (target, option, type, date, party, pledge id,
+    id, `about`) and added events naming ids the rows have, dropped ones and unknown ones."""
+
+    def __init__(self, live: LiveOverlay, draw: Draw) -> None:
+        self.live, self.draw, self.fresh = live, draw, 0
+        self.pledges = sorted({e.pledge for e in live.base.events if isinstance(e, Pledge)})
+
+    def new_id(self) -> str:
+        self.fresh += 1
+        return f"new-{self.fresh}"
+
+    def an_id(self, rows: Sequence[Event], row: int) -> str:
+        """An id to name: a row's (often a near one), a dropped one, a new or unknown one."""
+        return self.a_reference(rows, row)[0]
+
+    def a_reference(self, rows: Sequence[Event], row: int) -> tuple[str, Event | None]:
+        """An id to name, and the row event with it when it is a row's."""
+        draw = self.draw
+        kind = draw.choice(["near", "near", "near", "any", "dropped", "unknown"])
+        if rows and kind in ("near", "any"):
+            event = rows[max(0, min(len(rows) - 1, row + draw.integer(-12, 6)))] \
+                if kind == "near" else draw.choice(rows)
+            return event.id, event
+        if self.live.dropped and kind == "dropped":
+            return draw.choice(sorted(self.live.dropped)), None
+        return draw.choice(["nope", f"new-{self.fresh}", f"new-{self.fresh + 1}"]), None
+
+    def a_pledge(self) -> str:
+        made = [*self.pledges, *(e.pledge for e in self.live.added if isinstance(e, Pledge)),
+                *(e.pledge for e in self.live.replaced.values() if isinstance(e, Pledge))]
+        return self.draw.choice([*made[-40:], *made[:3], "pl-new", "pl-new2"]
+                                if made else ["pl-new", "pl-new2"])
+
+    def a_date(self, rows: Sequence[Event], at: str) -> str:
+        draw = self.draw
+        other = draw.choice(rows).at if rows else at
+        kind = draw.choice(["same", "other", "other", "day", "first", "last", "offset"])
+        return {"same": at, "other": other, "day": other[:10], "first": "2000-01-01",
+                "last": "2099-12-31T23:59:00", "offset": other[:10] + "T00:00:00+00:00"}[kind]
+
+    def an_event(self, rows: Sequence[Event], row: int, kind: str, ident: str, at: str,
+                 party: str) -> Event:
+        """A new event of type `kind`, its references drawn."""
+        draw = self.draw
+        fields: dict[str, object] = {"id": ident, "at": at, "type": kind, "party": party}
+        stance = {"issue": draw.choice(ISSUES), "option": draw.choice(OPTIONS)}
+        if kind in ("proposal", "acceptance"):
+            fields.update(stance)
+        elif kind == "rejection":
+            if draw.integer(0, 4):
+                named = [self.a_reference(rows, row) for _ in range(draw.integer(1, 2))]
+                fields["target"] = [ident for ident, _ in named]
+                claim = named[0][1]
+                if isinstance(claim, Claim) and draw.integer(0, 1):  # a rebuttal
+                    fields["party"] = claim.about
+            else:
+                fields.update(stance)
+        elif kind == "claim":
+            fields.update(stance, about=draw.choice(PARTIES))
+        elif kind == "pledge":
+            fields.update(pledge=self.a_pledge(), commitment="to do it")
+        elif kind == "report":
+            fields.update(pledge=self.a_pledge(), finding="supports", observation="seen")
+        else:
+            fields["target"], target = self.a_reference(rows, row)
+            if target is not None and draw.integer(0, 1):  # its own statement, often at
+                fields["party"] = target.party  # once: before what names the target
+                fields["at"] = draw.choice([at, target.at])
+        return EVENT_ADAPTER.validate_python(fields)
+
+    def edited(self, rows: Sequence[Event], row: int) -> Event:
+        """rows[row] with one to three of its fields changed."""
+        draw, event = self.draw, rows[row]
+        for _ in range(draw.integer(1, 3)):
+            what = draw.choice(["at", "party", "target", "option", "type", "pledge", "id",
+                                "about"])
+            if what == "type" or (what == "target" and not isinstance(
+                    event, Rejection | Retraction)):
+                kind = draw.choice([k for k in KINDS if k != event.type] if what == "type"
+                                   else ["rejection", "retraction"])
+                event = self.an_event(rows, row, kind, event.id, event.at, event.party)
+            elif what == "target":
+                event = self.an_event(rows, row, event.type, event.id, event.at, event.party)
+            elif what == "at":
+                event = changed(event, at=self.a_date(rows, event.at))
+            elif what == "party":
+                event = changed(event, party=draw.choice(PARTIES), speaker=None)
+            elif what == "option" and getattr(event, "option", None) is not None:
+                event = changed(event, option=draw.choice(OPTIONS))
+            elif what == "pledge" and isinstance(event, Pledge | Report):
+                event = changed(event, pledge=self.a_pledge())
+            elif what == "about" and isinstance(event, Claim):
+                event = changed(event, about=draw.choice(PARTIES))
+            elif what == "id":  # a new id mostly; another row's makes a duplicate
+                new = self.new_id() if draw.integer(0, 3) else self.an_id(rows, row)
+                event = changed(event, id=new)
+        return event
+
+    def change(self) -> str:
+        """One random change; what it was."""
+        draw, live = self.draw, self.live
+        rows = live.rows()
+        op = draw.choice(["drop", "drop", "edit", "edit", "add", "add"] if rows else ["add"])
+        row = draw.integer(0, len(rows) - 1) if rows else 0
+        hint = row if draw.integer(0, 1) else None  # the app's row, or none
+        if op == "drop":
+            live.toggle(rows[row].id, hint)
+        elif op == "edit":
+            live.put(rows[row].id, self.edited(rows, row), hint)
+        else:
+            model_at = rows[row].at if rows else "2022-01-01"
+            ident = self.new_id() if draw.integer(0, 7) else self.an_id(rows, row)
+            live.put(None, self.an_event(rows, row, draw.choice(KINDS), ident,
+                                         self.a_date(rows, model_at), draw.choice(PARTIES)))
+        return op
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 250), st.integers(0, 10_000), st.integers(0, 2), st.data())
+def test_problems_with_edits_and_adds_are_check_events_of_the_variant(
+        n: int, seed: int, how: int, data: st.DataObject) -> None:
+    """Random drops, edits and adds, each checked off the base's index: the problems (list,
+    order, text) of check_events walking the variant."""
+    base = ties(synthetic.timeline(synthetic.Spec(n, seed=seed)), how)
+    live = LiveOverlay(base)
+    live.prepare_checks()
+    assert live.checks_at_once  # a valid base: the index answers every check
+    changer = Changer(live, Drawn(data))
+    for _ in range(data.draw(st.integers(1, 8))):
+        changer.change()
+        assert live.problems() == walked(live)
+
+
+def test_problems_with_edits_and_adds_on_longer_timelines() -> None:
+    """Seeded what-ifs on a few thousand events, checked after every change: thousands of
+    checks, many of them with problems."""
+    checks = troubled = 0
+    for seed in range(2):
+        base = ties(synthetic.timeline(synthetic.Spec(3_000, seed=seed)), seed)
+        for trial in range(100):
+            live = LiveOverlay(base)
+            changer = Changer(live, Seeded(1_000 * seed + trial))
+            for _ in range(12):
+                changer.change()
+                found = live.problems()
+                assert found == walked(live)
+                checks += 1
+                troubled += bool(found)
+    assert checks == 2_400 and troubled > 1_000
+
+
+def old_check_event(read: ReadEvent, live: LiveOverlay, original_id: str | None
+                    ) -> list[Problem]:
+    """`check_event` as it was: the id looked up by a walk of the rows, the variant with the
+    event walked and checked in full (on a copy of the base timeline, which has no index)."""
+    live = LiveOverlay(with_events(live.base, live.base.events), set(live.dropped),
+                       dict(live.replaced), list(live.added))
+    event, doc = read.event, read.doc
+    rows = live.rows()
+    if event.id != original_id and any(e.id == event.id for e in rows):
+        return [doc.problem(("id",), f"duplicate event id {event.id!r}")]
+
+    def locate(event_id: str, fld: str, message: str) -> Problem:
+        if event_id == event.id:
+            return doc.problem(tuple(fld.split(".")) if fld else (), message)
+        return Problem(live.base.file, None, None, f"{event_id}.{fld}", message)
+
+    return check_events(live.base.header, list(live.without(original_id, event, rows)),
+                        locate)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 200), st.integers(0, 10_000), st.integers(0, 2), st.data())
+def test_the_edit_forms_check_is_the_walk_it_was(n: int, seed: int, how: int,
+                                                  data: st.DataObject) -> None:
+    """`check_event` (the form's check, `e` and `a`) gives what the walk gave, on what-ifs
+    with drops, edits and adds made first."""
+    base = ties(synthetic.timeline(synthetic.Spec(n, seed=seed)), how)
+    live = LiveOverlay(base)
+    changer = Changer(live, Drawn(data))
+    for _ in range(data.draw(st.integers(0, 5))):
+        changer.change()
+    rows = live.rows()
+    row = data.draw(st.integers(0, len(rows) - 1))
+    if data.draw(st.booleans()):  # an edit of the row
+        original: str | None = rows[row].id
+        event = changer.edited(rows, row)
+    else:
+        original = None
+        ident = changer.new_id() if data.draw(st.booleans()) else changer.an_id(rows, row)
+        event = changer.an_event(rows, row, data.draw(st.sampled_from(KINDS)), ident,
+                                 changer.a_date(rows, rows[row].at),
+                                 data.draw(st.sampled_from(PARTIES)))
+    read, problems = read_event(event_yaml(event))
+    assert read is not None and problems == []
+    assert check_event(read, live, original) == old_check_event(read, live, original)
+    assert live.checks_at_once
+
+
+def test_a_new_id_is_looked_up_in_the_index() -> None:
+    """Once the base is indexed, the form's check of a new id reads no walk of the base:
+    only the events around the change (and a bisection for its place)."""
+    events = Counted(synthetic.timeline(synthetic.Spec(3_000, seed=2)).events)
+    base = with_events(synthetic.timeline(synthetic.Spec(3_000, seed=2)), events)
+    live = LiveOverlay(base)
+    live.prepare_checks()
+    assert events.read == 3_000
+    assert live.knows("brand-new") and live.knows("e2999")
+    e8 = base.events[8]  # a rejection of e4
+    read, _ = read_event(event_yaml(changed(e8, id="brand-new", target=["e4", "nope"])))
+    assert read is not None
+    assert [str(p) for p in check_event(read, live, None)] == [
+        "(edited event):9:1: target: unknown event 'nope'"]
+    read, _ = read_event(event_yaml(changed(e8, id="e2999")))
+    assert read is not None
+    assert [str(p) for p in check_event(read, live, None)] == [
+        "(edited event):1:1: id: duplicate event id 'e2999'"]
+    assert events.read - 3_000 < 40  # a bisection for the date, the events it names
+
+
+def test_what_an_edit_or_an_add_does_to_other_events() -> None:
+    """The cases a changed event makes for other events, each read off the index."""
+    base = synthetic.timeline(synthetic.Spec(300, seed=2))
+    e = {event.id: event for event in base.events}
+
+    def problems(*changes: tuple[str | None, Event], dropped: set[str] | None = None
+                 ) -> list[str]:
+        live = LiveOverlay(base, dropped=dropped or set())
+        for original, event in changes:
+            live.put(original, event)
+        found = live.problems()
+        assert found == walked(live)
+        return [f"{p.field}: {p.message}" for p in found]
+
+    # an added event whose id a later base event has: the later one is the duplicate
+    early = changed(e["e3"], id="e250")
+    assert problems((None, early)) == ["e250.id: duplicate event id 'e250'"]
+    # a pledge id reused: "already used" on whichever comes later; the reports on pl6
+    # read the later pledge (the base's, e6, is still the later one here)
+    reuse = changed(e["e6"], id="early-pledge", at="2021-12-31")
+    assert problems((None, reuse)) == [
+        "e6.pledge: pledge id 'pl6' is already used by event 'early-pledge'"]
+    # a retraction added: what names its target later "was retracted" (e4 is p0's
+    # acceptance, targeted by e8, e12 and e257)
+    withdraw = Retraction.model_validate({"id": "withdraw", "at": e["e5"].at,
+                                          "type": "retraction", "party": e["e4"].party,
+                                          "target": "e4"})
+    assert problems((None, withdraw)) == [
+        "e8.target: target 'e4' was retracted by 'withdraw'",
+        "e12.target: target 'e4' was retracted by 'withdraw'",
+        "e257.target: target 'e4' was retracted by 'withdraw'"]
+    # a claim edited to be about another party: its rebuttals are by the wrong party
+    claim = e["e42"]
+    assert isinstance(claim, Claim)
+    other = next(p for p in ("p0", "p1") if p != claim.about)
+    assert problems(("e42", changed(claim, about=other))) == [
+        f"{r}.target: only the party a claim is about can rebut it: claim 'e42' is about "
+        f"{other!r}, not {claim.about!r}" for r in ("e44", "e53", "e77", "e108", "e148")]
+    # an event edited to another type: what targets it can no longer
+    pledge = Pledge.model_validate({"id": "e4", "at": e["e4"].at, "type": "pledge",
+                                    "party": e["e4"].party, "pledge": "plx",
+                                    "commitment": "c"})
+    assert problems(("e4", pledge)) == [
+        "e8.target: a rejection targets a proposal, acceptance or claim; 'e4' is a pledge",
+        "e12.target: a rejection targets a proposal, acceptance or claim; 'e4' is a pledge",
+        "e257.target: a rejection targets a proposal, acceptance or claim; 'e4' is a pledge"]
+    # an edit moving an event after what names it
+    assert problems(("e4", changed(e["e4"], at=e["e100"].at))) == [
+        f"{r}.target: target 'e4' comes later in the timeline; a target must come earlier"
+        for r in ("e8", "e12")]
+    # an edit giving an event another id: what named the old one names nothing
+    # an edit giving an event another id: what named the old id names nothing (the
+    # report on pl6 reads the pledge under its new id)
+    assert problems(("e6", changed(e["e6"], id="renamed"))) == [
+        "e24.target: unknown event 'e6'"]

@@ -8,9 +8,11 @@ lists: the few changes are placed by bisection, so building them, indexing and s
 them read only the pages asked for (O(changes · log n + slice length)), never the whole
 timeline.
 
-A what-if that only drops events is checked from an index of who names whom in the base
-(`events.dependants`), built by one walk of the base the first time it is needed and kept
-per base timeline: a drop's check then reads only the events naming the dropped ones.
+A what-if is checked from an index of who names whom in the base (`events.dependants`),
+built by one walk of the base the first time it is needed and kept per base timeline: a
+check then reads only the events naming the changed ones, and what those name (the base
+must have no problems of its own; otherwise the variant is walked and checked in full).
+Once the index is built, an event id is found in the base by it, without a walk.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from events.catalogue import Event, when_key
 from events.dependants import Dependants, index
 from events.errors import Problem
 from events.references import check_events
-from events.timeline import Timeline, in_timeline_order
+from events.timeline import Locator, Timeline, in_timeline_order
 from events.yamldoc import YamlDoc, parse_yaml
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -107,12 +109,13 @@ class _Rows(_View):
     """`seq` with `items` inserted so that they stand at rows `at` (strictly ascending).
 
     `sources[k]` is where item k comes from: a base index (a replacement that moved), or
-    len(base) + an index into the added events."""
+    len(base) + an index into the added events. `subs`: the base events `seq` replaces in
+    place (base index -> its replacement)."""
 
     def __init__(self, seq: _Skipping, items: list[Event], at: list[int],
-                 sources: list[int], before: list[int]) -> None:
+                 sources: list[int], before: list[int], subs: dict[int, Event]) -> None:
         self._seq, self.items, self._at_rows = seq, items, at
-        self.sources = sources
+        self.sources, self.subs = sources, subs
         #: before[k]: rows of `seq` before item k
         self._before = before
 
@@ -139,6 +142,16 @@ class _Rows(_View):
         """The row of event `index` of `seq`."""
         return index + bisect.bisect_right(self._before, index)
 
+    def row_of_index(self, index: int) -> int | None:
+        """The row of base event `index` (None if left out)."""
+        if index in self.sources:
+            return self.row_of_item(self.sources.index(index))
+        skipped = self.skipped
+        position = bisect.bisect_left(skipped, index)
+        if position < len(skipped) and skipped[position] == index:
+            return None
+        return self.row_of_kept(index - position)
+
     def _at(self, index: int) -> Event:
         k = bisect.bisect_left(self._at_rows, index)
         if k < len(self._at_rows) and self._at_rows[k] == index:
@@ -157,6 +170,29 @@ class _Rows(_View):
             out.extend(self._seq[start - k:end - k])
             start = end
         return out
+
+
+class _Changes:
+    """A variant, the rows of a `_Rows` view without the `dropped` ones, as
+    `Dependants.problems_with` reads it (`events.dependants.Variant`); ranks are rows."""
+
+    def __init__(self, rows: _Rows, dropped: Sequence[int], base_size: int) -> None:
+        self._rows = rows
+        gone = set(dropped)
+        #: the base indexes whose events are not in the variant as they are
+        self.removed = {*rows.skipped, *rows.subs}
+        self.removed.update(p for row in gone if (p := rows.source(row)) < base_size)
+        #: (row, event) of the replacements and added events in the variant
+        self.changed = [(row, item) for k, item in enumerate(rows.items)
+                        if (row := rows.row_of_item(k)) not in gone]
+        self.changed += [(row, event) for index, event in rows.subs.items()
+                         if (row := self.rank(index)) not in gone]
+
+    def rank(self, position: int) -> int:
+        """The row of base event `position` (one the view keeps)."""
+        row = self._rows.row_of_index(position)
+        assert row is not None, f"base event {position} is not among the rows"
+        return row
 
 
 class _Watched(Sequence[Event]):
@@ -205,6 +241,13 @@ _INDEXED: OrderedDict[int, _Indexed] = OrderedDict()  # id(base) -> its index
 _INDEXED_LOCK = threading.Lock()
 
 
+def _built(base: Timeline) -> Dependants | None:
+    """The index of `base` if it is built (none is made or reordered)."""
+    with _INDEXED_LOCK:
+        slot = _INDEXED.get(id(base))
+        return slot.index if slot is not None and slot.base() is base else None
+
+
 def _indexed(base: Timeline) -> _Indexed:
     """The index slot of `base` (made if new), now the latest used; the slots of bases
     gone, and beyond the latest `_KEPT_INDEXES`, are forgotten."""
@@ -225,8 +268,9 @@ class LiveOverlay:
     """Changes an analyst made in place to `base` (a scenario or overlay timeline).
 
     The base's events are in timeline order (as a `Timeline`'s are). Its event ids are
-    found by a walk of the base at most once each; `toggle` and `put` given the row they
-    act on learn it without one."""
+    found by the base's index once it is built (`prepare_checks`), else by a walk of the
+    base at most once each; `toggle` and `put` given the row they act on learn it without
+    one."""
 
     base: Timeline
     dropped: set[str] = field(default_factory=set)
@@ -286,9 +330,9 @@ class LiveOverlay:
         return min(self._rows_with(rows, event_id, watch), default=-1)
 
     def knows(self, event_id: str) -> bool:
-        """True when whether (and where) the base holds `event_id` is known: finding it
-        walks no part of the base."""
-        return event_id in self._where
+        """True when whether (and where) the base holds `event_id` is known (learned, or
+        the base's index is built): finding it walks no part of the base."""
+        return event_id in self._where or _built(self.base) is not None
 
     def learn(self, row: int, rows: Sequence[Event] | None = None) -> None:
         """Note which base event stands at `row` of `rows` (default: `rows()`), so that
@@ -322,14 +366,19 @@ class LiveOverlay:
         `watch(read, total)` is told after every page of events read; it may raise to stop
         the check (a worker cancelled).
 
-        While the what-if only drops events, the answer is read off the base's index
-        (`prepare_checks`; its first use walks the base once): O(the events naming the
-        dropped ones). With an edited or added event, or when the base itself has
-        problems, the variant is walked and checked in full."""
+        The answer is read off the base's index (`prepare_checks`; its first use walks
+        the base once): O(the events naming the dropped ones) while the what-if only
+        drops events, O(the changed events × the events naming them or named by them)
+        with edited or added events. When the base itself has problems, the variant is
+        walked and checked in full."""
+        built = self.prepare_checks(watch)
         if not self.replaced and not self.added:
-            found = self.prepare_checks(watch).problems_without(self.dropped, self._locate)
-            if found is not None:
-                return found
+            found = built.problems_without(self.dropped, self._locate)
+        else:
+            view = self._view()
+            found = _problems_with(built, self, view, self.dropped_rows(view), self._locate)
+        if found is not None:
+            return found
         # the variant's view, walked once: a stored timeline is read a page at a time
         events = self.timeline().events
         return check_events(self.base.header,
@@ -338,10 +387,8 @@ class LiveOverlay:
 
     @property
     def checks_at_once(self) -> bool:
-        """True when `problems()` walks nothing: only drops, and the base's index is built
-        (and the base has no problems of its own)."""
-        if self.replaced or self.added:
-            return False
+        """True when `problems()` (and `check_event`) walk nothing: the base's index is
+        built and the base has no problems of its own."""
         built = _indexed(self.base).index
         return built is not None and not built.problems
 
@@ -401,6 +448,12 @@ class LiveOverlay:
         if not isinstance(rows, _Rows) and rows is not self.base.events:
             kept = [e for e in rows if e.id != original_id]
             return [e for e in in_timeline_order([*kept, event]) if e.id not in self.dropped]
+        return _Skipping(*self._without_view(original_id, event, rows))
+
+    def _without_view(self, original_id: str | None, event: Event,
+                      rows: Sequence[Event]) -> tuple[_Rows, list[int]]:
+        """`without`'s variant as a view of rows, and its dropped rows (`rows`: a view of
+        rows, or the base events)."""
         view = rows if isinstance(rows, _Rows) else self._view()
         n = len(self.base.events)
         without: int | None = None
@@ -412,7 +465,7 @@ class LiveOverlay:
             else:
                 added = [e for e in added if e.id != original_id]
         variant = self._view(without, event, added)
-        return _Skipping(variant, self.dropped_rows(variant))
+        return variant, self.dropped_rows(variant)
 
     # --- the views ----------------------------------------------------------------------
 
@@ -425,8 +478,12 @@ class LiveOverlay:
             index = self._where[event_id]
             if index is None or (index < len(events) and events[index].id == event_id):
                 return index
-        walked = events if watch is None else _Watched(events, watch)
-        index = next((i for i, e in enumerate(walked) if e.id == event_id), None)
+        built = _built(self.base)
+        if built is not None:
+            index = built.position(event_id)
+        else:
+            walked = events if watch is None else _Watched(events, watch)
+            index = next((i for i, e in enumerate(walked) if e.id == event_id), None)
         self._where[event_id] = index
         return index
 
@@ -479,17 +536,7 @@ class LiveOverlay:
             before.append(kept)
             at.append(kept + rank)
         seq = _Skipping(_Substituted(events, subs), gone)
-        return _Rows(seq, [m[2] for m in movers], at, [m[1] for m in movers], before)
-
-    def _row_of_index(self, rows: _Rows, index: int) -> int | None:
-        """The row of base event `index` in `rows` (None if left out)."""
-        if index in rows.sources:
-            return rows.row_of_item(rows.sources.index(index))
-        skipped = rows.skipped
-        position = bisect.bisect_left(skipped, index)
-        if position < len(skipped) and skipped[position] == index:
-            return None
-        return rows.row_of_kept(index - position)
+        return _Rows(seq, [m[2] for m in movers], at, [m[1] for m in movers], before, subs)
 
     def _rows_with(self, rows: Sequence[Event], event_id: str,
                    watch: Callable[[int, int], None] | None = None) -> list[int]:
@@ -508,7 +555,7 @@ class LiveOverlay:
         for index in places:
             if index is None or index in rows.sources:  # moved: among the items above
                 continue
-            row = self._row_of_index(rows, index)
+            row = rows.row_of_index(index)
             if row is not None and rows[row].id == event_id:
                 found.append(row)
         return sorted(set(found))
@@ -579,38 +626,40 @@ def read_event(text: str) -> tuple[ReadEvent | None, list[Problem]]:
 def check_event(read: ReadEvent, live: LiveOverlay, original_id: str | None,
                 watch: Callable[[int, int], None] | None = None) -> list[Problem]:
     """The rest of the validation of an edited event: its id is new (unless it keeps
-    `original_id`), and every reference in the variant with it holds. `watch(read,
-    total)` is told how far the walks have got (the id lookup, when one walks the base,
-    counts as the first half); it may raise to stop them (a worker cancelled)."""
+    `original_id`), and every reference in the variant with it holds. Both are read off
+    the base's index (`LiveOverlay.prepare_checks`: one walk of the base the first time);
+    when the base has problems of its own, the variant is walked and checked in full.
+    `watch(read, total)` is told how far a walk has got; it may raise to stop it (a
+    worker cancelled)."""
     doc, event = read.doc, read.event
     rows = live.rows()
-    #: an id not met yet is looked up by a walk of the base: the first half of the work
-    looked_up = event.id != original_id and not live.knows(event.id)
-
-    def half(second: bool) -> Callable[[int, int], None] | None:
-        if watch is None:
-            return None
-        told = watch
-
-        def halved(done: int, total: int) -> None:
-            told(done + total if second else done, 2 * total)
-
-        return halved
-
-    if event.id != original_id and live.find(
-            event.id, rows, half(False) if looked_up else None) >= 0:
+    built = live.prepare_checks(watch)  # the id is found by the index, no walk
+    if event.id != original_id and live.find(event.id, rows) >= 0:
         return [doc.problem(("id",), f"duplicate event id {event.id!r}")]
-    events = live.without(original_id, event, rows)
 
     def locate(event_id: str, fld: str, message: str) -> Problem:
         if event_id == event.id:
             return doc.problem(tuple(fld.split(".")) if fld else (), message)
         return Problem(live.base.file, None, None, f"{event_id}.{fld}", message)
 
-    second = half(True) if looked_up else watch
-    # one walk of the view
-    return check_events(live.base.header, events if second is None else
-                        _Watched(events, second), locate)
+    view, dropped = live._without_view(original_id, event, rows)
+    found = _problems_with(built, live, view, dropped, locate)
+    if found is not None:
+        return found
+    events = _Skipping(view, dropped)  # one walk of the view
+    return check_events(live.base.header, events if watch is None else
+                        _Watched(events, watch), locate)
+
+
+def _problems_with(built: Dependants, live: LiveOverlay, view: _Rows, dropped: list[int],
+                   locate: Locator) -> list[Problem] | None:
+    """`check_events` of `view` (rows of `live`) without the rows `dropped`, read off the
+    base's index `built`; None when the base has problems of its own."""
+    if built.problems:
+        return None
+    base = live.base
+    return built.problems_with(base.header, base.events,
+                               _Changes(view, dropped, len(base.events)), locate)
 
 
 def parse_event(text: str, live: LiveOverlay, original_id: str | None
