@@ -63,7 +63,7 @@ class Replay:
             raise IndexError(f"step {step} is outside 0..{self.steps}")
         here = self._state.step
         mark = self._nearest(step)
-        with collector.paused():
+        with collector.paused() as pause:
             if step < here or mark > here:  # back, or a checkpoint lies nearer than here
                 fine = mark in self._fine
                 frozen = self._fine[mark] if fine else self._checkpoints[mark]
@@ -73,6 +73,7 @@ class Replay:
                     # only: an installed checkpoint may lie many intervals back)
                     self._forward(max(mark, step - step % self.every))
                     self._lay_fine(step)
+                    pause.keep = True  # the checkpoints laid live on
             self._forward(step)
         return self._state
 
