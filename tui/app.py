@@ -860,8 +860,9 @@ class AccordApp(App[None]):
             return
         row = self.cursor
         removed = any(e.id == event.id for e in self.live.added)  # gone from the rows
-        if len(self.rows) > WHATIF_ON_UI_ROWS:
+        if len(self.rows) > WHATIF_ON_UI_ROWS and not self.live.checks_at_once:
             # the change is tried on a copy; the app's what-if takes it once it is checked
+            # (once the base's index is built, the check reads a few events: at once)
             trial = dataclasses.replace(self.live, dropped=set(self.live.dropped),
                                         added=list(self.live.added))
             trial.toggle(event.id, row)
@@ -1010,7 +1011,7 @@ class AccordApp(App[None]):
         # the form is modal, and no other change is made while the worker checks one:
         # the edited event stays at this row
         row = self.cursor if row is None else row
-        defer = len(self.rows) > WHATIF_ON_UI_ROWS
+        defer = len(self.rows) > WHATIF_ON_UI_ROWS and not live.checks_at_once
 
         def done(result: Event | ReadEvent | None) -> None:
             if result is None:
