@@ -126,6 +126,19 @@ class Replay:
         self._checkpoints = {**other._checkpoints, **self._checkpoints}
         self._marks = sorted(self._checkpoints)
 
+    def adopt_prefix(self, other: Replay, steps: int) -> None:
+        """Take over the checkpoints `other` laid up to step `steps`, where its timeline
+        and this one hold the same first `steps` events (a what-if keeps its base's events
+        before its first change): jumps there restore from them. Call it once `other` is
+        no longer folding."""
+        if other.every != self.every:
+            raise ValueError("checkpoints come from a Replay of the same interval")
+        if not 0 <= steps <= min(self.steps, other.steps):
+            raise IndexError(f"step {steps} is outside 0..{min(self.steps, other.steps)}")
+        shared = {mark: frozen for mark, frozen in other._checkpoints.items() if mark <= steps}
+        self._checkpoints = {**shared, **self._checkpoints}
+        self._marks = sorted(self._checkpoints)
+
     def pair(self, step: int) -> tuple[State, State]:
         """The states after `step - 1` and after `step` (1 ≤ step), the second folded from
         the first, so that they share structure and compare chunk by chunk

@@ -208,3 +208,23 @@ def test_a_snapshot_is_stored_as_pydantic_would_dump_it() -> None:
     assert stored == orjson.loads(orjson.dumps(
         snapshot.model_dump(mode="json", exclude_none=True)))
     assert stored["state"]["base"] is None and stored["state"]["fold"]["step"] == 300
+
+
+def test_a_variant_takes_the_checkpoints_of_the_prefix_it_shares_with_its_base() -> None:
+    import dataclasses
+
+    base = Replay(TIMELINE, every=64)
+    base.state()
+    kept = [e for k, e in enumerate(TIMELINE.events) if k != 1_000]  # event 1,001 dropped
+    variant_timeline = dataclasses.replace(TIMELINE, events=tuple(kept))
+    variant = Replay(variant_timeline, every=64)
+    variant.adopt_prefix(base, 1_000)
+    assert variant.distance(1_000) == 1_000 - 960  # from the base's checkpoint at 960
+    assert variant.distance(1_100) == 1_100 - 960  # not from the base's 1,024: it differs
+    rng = random.Random(2)
+    for step in [1_000, 999, 1_001, 1_100, 5, *(rng.randrange(len(kept) + 1)
+                                                 for _ in range(20))]:
+        assert state_json(variant.state(step), 0) == state_json(folded(variant_timeline, step),
+                                                                0), step
+    with pytest.raises(IndexError):
+        variant.adopt_prefix(base, TIMELINE.steps)  # longer than the variant
