@@ -1,21 +1,27 @@
 """The live what-if's lazy rows and variant views hold to the eager definition (a list of
 the base events with their replacements and the added ones, stably sorted by date), for
 random drops, edits (with and without a new date or id) and additions; its problems, read
-off the base's index, are those of the eager variant."""
+off the base's index, are those of the eager variant; the edit form's check sees the
+variant applying the edit makes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from unittest import mock
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events.catalogue import Event
+import tui.whatif
+from events.catalogue import Event, Rejection
+from events.dependants import Dependants
 from events.errors import Problem
 from events.references import check_events
 from events.synthetic import Spec, timeline
-from events.timeline import Timeline, in_timeline_order
-from tui.whatif import LiveOverlay
+from events.timeline import Locator, Timeline, in_timeline_order
+from tui.whatif import LiveOverlay, ReadEvent, check_event, event_data, event_yaml, read_event
 
 
 def changed(event: Event, **fields: str) -> Event:
@@ -126,12 +132,28 @@ def test_views_hold_to_the_eager_rows(n: int, seed: int, how: int,
             assert live.find(event_id, rows_view) == first
 
 
+def eager_edit(live: LiveOverlay, original: str | None, event: Event) -> list[Event]:
+    """The variant after editing the row `original` into `event` (None: adding it), by
+    definition: the event takes the place of the row's event in `[*base events with their
+    replacements, *added]` (appended when added), then the list is stably sorted by date
+    and the dropped are left out."""
+    events = [*(live.replaced.get(e.id, e) for e in live.base.events), *live.added]
+    if original is None:
+        events.append(event)
+    else:
+        assert sum(e.id == original for e in events) == 1
+        events = [event if e.id == original else e for e in events]
+    return [e for e in in_timeline_order(events) if e.id not in live.dropped]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1, 25), st.integers(0, 5), st.integers(0, 3), st.data())
 def test_edit_check_sees_the_eager_variant(n: int, seed: int, how: int,
                                            data: st.DataObject) -> None:
-    """`without` (what an edited or added event is checked against) is the rows without
-    the original, with the event appended and stably sorted, without the dropped."""
+    """`without` (what an edited or added event is checked against) is the variant the
+    edit makes: the event in the place of the row's (a replacement at the same moment
+    keeps its place among the events there), the added one appended, stably sorted,
+    without the dropped; and `put` makes that variant."""
     live = LiveOverlay(base_timeline(n, seed, how))
     for k in range(data.draw(st.integers(0, 5))):  # some changes first
         rows = eager_rows(live)
@@ -141,8 +163,9 @@ def test_edit_check_sees_the_eager_variant(n: int, seed: int, how: int,
         if choice == 0:
             live.toggle(event.id, row)
         elif choice == 1:
-            live.put(event.id, changed(event, **{"at": new_date(data, rows, event.at)}),
-                     row)
+            live.put(event.id, changed(event, **{
+                "id": data.draw(st.sampled_from([event.id, f"renamed-{k}"])),
+                "at": new_date(data, rows, event.at)}), row)
         else:
             live.put(None, changed(event, **{"id": f"added-{k}",
                                                     "at": new_date(data, rows, event.at)}))
@@ -153,9 +176,10 @@ def test_edit_check_sees_the_eager_variant(n: int, seed: int, how: int,
     event = changed(rows[row], **{  # an id no other row has: parse_event refuses those
         "id": data.draw(st.sampled_from(ids)),
         "at": new_date(data, rows, rows[row].at)})
-    kept = [e for e in rows if e.id != original]
-    eager = [e for e in in_timeline_order([*kept, event]) if e.id not in live.dropped]
+    eager = eager_edit(live, original, event)
     check_same(live.without(original, event), eager, data)
+    live.put(original, event, row if original is not None else None)
+    check_same(live.timeline().events, eager, data)
 
 
 @settings(max_examples=200, deadline=None)
@@ -183,3 +207,162 @@ def test_problems_are_those_of_the_eager_variant(n: int, seed: int, how: int,
                                                  "at": new_date(data, rows, rows[row].at)}))
         assert live.problems() == check_events(live.base.header, eager_variant(live), locate)
         assert live.checks_at_once  # the first check indexed the (valid) base
+
+
+class Model:
+    """The live what-if by definition, kept apart from `LiveOverlay`: the list
+    `[*base events with their replacements, *added]`, each edit in the place of the event
+    it edits (whatever its id now), each add appended; and the dropped ids."""
+
+    def __init__(self, base: Timeline) -> None:
+        self.events = list(base.events)
+        self.added: set[str] = set()
+        self.dropped: set[str] = set()
+
+    def toggle(self, event_id: str) -> None:
+        if event_id in self.added:
+            self.events = [e for e in self.events if e.id != event_id]
+            self.added.discard(event_id)
+        else:
+            self.dropped ^= {event_id}
+
+    def put(self, original: str | None, event: Event) -> None:
+        if original is None:
+            self.events.append(event)
+            self.added.add(event.id)
+            return
+        assert [e.id for e in self.events].count(original) == 1
+        self.events = [event if e.id == original else e for e in self.events]
+        if original in self.added:
+            self.added = self.added - {original} | {event.id}
+
+    def rows(self) -> list[Event]:
+        return in_timeline_order(self.events)
+
+    def variant(self) -> list[Event]:
+        return [e for e in self.rows() if e.id not in self.dropped]
+
+
+def form_locate(read: ReadEvent, live: LiveOverlay) -> Locator:
+    """Where `check_event` places a problem: in the form for the edited event."""
+    def locate(event_id: str, fld: str, message: str) -> Problem:
+        if event_id == read.event.id:
+            return read.doc.problem(tuple(fld.split(".")) if fld else (), message)
+        return Problem(live.base.file, None, None, f"{event_id}.{fld}", message)
+    return locate
+
+
+def checked_by_form(read: ReadEvent, live: LiveOverlay, original: str | None
+                    ) -> tuple[list[Problem], list[list[Event]]]:
+    """`check_event`'s problems, and the events of each variant it checked."""
+    checked: list[list[Event]] = []
+    check = tui.whatif._problems_with
+
+    def spy(built: Dependants, live: LiveOverlay, view: tui.whatif._Rows,
+            dropped: list[int], locate: Locator) -> list[Problem] | None:
+        gone = set(dropped)
+        checked.append([e for row, e in enumerate(view) if row not in gone])
+        return check(built, live, view, dropped, locate)
+
+    with mock.patch.object(tui.whatif, "_problems_with", spy):
+        problems = check_event(read, live, original)
+    return problems, checked
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 5), st.integers(0, 3), st.data())
+def test_the_form_checks_the_variant_put_makes(n: int, seed: int, how: int,
+                                                data: st.DataObject) -> None:
+    """Random drops, edits and adds made as the TUI makes them (the form's check, then
+    `put` with the row's id): the events `check_event` checks are those of the variant
+    after `put` (same order), which is the model's; its problems are theirs. Edits keep
+    the date, tie with other events (bare days among them) or move, keep the id, take a
+    new one, or one of a base event no row has any more; edited rows may be base events,
+    replacements (renamed ones too), added or dropped ones."""
+    base = base_timeline(n, seed, how)
+    live, model = LiveOverlay(base), Model(base)
+    for k in range(data.draw(st.integers(1, 8))):
+        rows = model.rows()
+        assert list(live.rows()) == rows
+        row = data.draw(st.integers(0, len(rows) - 1)) if rows else 0
+        hint = row if data.draw(st.booleans()) else None  # the app's row, or none
+        op = data.draw(st.sampled_from(["drop", "edit", "edit", "add"] if rows else ["add"]))
+        if op == "drop":
+            live.toggle(rows[row].id, hint)
+            model.toggle(rows[row].id)
+            continue
+        model_event = rows[row] if rows else base.events[0]
+        gone = sorted({e.id for e in base.events} - {e.id for e in rows})
+        original = rows[row].id if op == "edit" else None
+        new_id = data.draw(st.sampled_from(
+            [*([] if original is None else [original]), f"new-{k}", *gone[:2]]))
+        event = changed(model_event, **{"id": new_id, "quote": f"edit {k}",
+                                        "at": new_date(data, rows, model_event.at)})
+        read, problems = read_event(event_yaml(event))
+        assert read is not None and problems == []
+        found, checked = checked_by_form(read, live, original)
+        model.put(original, read.event)
+        variant = model.variant()
+        assert checked == [variant]
+        assert found == check_events(base.header, variant, form_locate(read, live))
+        live.put(original, read.event, hint if original is not None else None)
+        assert list(live.timeline().events) == variant
+        assert live.problems() == check_events(base.header, variant, live._locate)
+    assert list(live.rows()) == model.rows()
+
+
+def test_an_edit_at_the_same_moment_keeps_its_place() -> None:
+    """On bare dates every event is at one moment: e8 rejects e4, and editing e4's quote
+    keeps it before e8, in the form's check as in the applied what-if. Moving e4 to a
+    later day is refused, since e8 would then target an event after it."""
+    base = base_timeline(12, 2, 2)
+    e4, e8 = base.events[4], base.events[8]
+    assert isinstance(e8, Rejection) and e8.target == ["e4"] and e4.at == e8.at == "2022-01-01"
+    live = LiveOverlay(base)
+    read, _ = read_event(event_yaml(changed(e4, quote="said otherwise")))
+    assert read is not None
+    assert check_event(read, live, "e4") == []
+    assert list(live.without("e4", read.event)) == [*base.events[:4], read.event,
+                                                    *base.events[5:]]
+    live.put("e4", read.event, 4)
+    assert list(live.timeline().events) == [*base.events[:4], read.event, *base.events[5:]]
+    assert live.problems() == []
+    later, _ = read_event(event_yaml(changed(e4, at="2022-01-02")))
+    assert later is not None
+    assert [str(p) for p in check_event(later, live, "e4")] == [
+        "<synthetic-12-4p6i-s2>: e8.target: target 'e4' comes later in the timeline; "
+        "a target must come earlier"]
+
+
+def test_a_renamed_event_edited_again_keeps_the_last_edit(tmp_path: Path) -> None:
+    """e8 edited to the id x8, then x8 edited (the row's id is what the TUI passes): the
+    edit replaces e8's replacement, once and in e8's place, in the form's check as in the
+    applied what-if and in the overlay file; a third edit (a new id, a later date) too."""
+    base = base_timeline(12, 2, 0)
+    e8 = base.events[8]  # a rejection of e4
+    live = LiveOverlay(base)
+    live.put("e8", changed(e8, id="x8"), 8)
+    ids = [e.id for e in base.events]
+    second = changed(e8, id="x8", quote="second thoughts")
+    read, _ = read_event(event_yaml(second))
+    assert read is not None
+    found, checked = checked_by_form(read, live, "x8")
+    assert found == [] and checked == [[*base.events[:8], second, *base.events[9:]]]
+    live.put("x8", second, 8)
+    assert list(live.timeline().events) == [*base.events[:8], second, *base.events[9:]]
+    assert live.replaced == {"e8": second}
+    text = live.overlay_yaml(tmp_path / "whatif.yaml", "w", "What if")
+    assert yaml.safe_load(text) == {
+        "format": "accord/1", "overlay": {"id": "w", "title": "What if"},
+        "base": yaml.safe_load(text)["base"], "replace": [event_data(second)]}
+    assert text.count("id: x8") == 1 and "second thoughts" in text
+
+    third = changed(second, id="y8", at="2099-12-31T23:59:00")
+    read, _ = read_event(event_yaml(third))
+    assert read is not None
+    found, checked = checked_by_form(read, live, "x8")
+    assert found == [] and checked == [[*base.events[:8], *base.events[9:], third]]
+    live.put("x8", third)  # no row given: found by the replacement's id
+    assert [e.id for e in live.timeline().events] == [*ids[:8], *ids[9:], "y8"]
+    assert live.replaced == {"e8": third}
+    assert live.find("x8") == -1 and live.find("y8") == 11

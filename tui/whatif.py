@@ -37,7 +37,7 @@ from events.catalogue import Event, when_key
 from events.dependants import Dependants, index
 from events.errors import Problem
 from events.references import check_events
-from events.timeline import Locator, Timeline, in_timeline_order
+from events.timeline import Locator, Timeline
 from events.yamldoc import YamlDoc, parse_yaml
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -429,43 +429,42 @@ class LiveOverlay:
                        message)
 
     def put(self, original_id: str | None, event: Event, row: int | None = None) -> None:
-        """Store an edited (original_id given) or a new event. `row`: where the edited
-        event stands in `rows()`, when known."""
+        """Store an edited (original_id given: the id of its row) or a new event. `row`:
+        where the edited event stands in `rows()`, when known."""
         if row is not None and original_id is not None:
             self.learn(row)
-        if original_id is not None and any(e.id == original_id for e in self.added):
-            self.added = [event if e.id == original_id else e for e in self.added]
-        elif original_id is not None:
-            self.replaced[original_id] = event
-        else:
-            self.added.append(event)
+        self.replaced, self.added = self._put(original_id, event)
+
+    def _put(self, original_id: str | None, event: Event
+             ) -> tuple[dict[str, Event], list[Event]]:
+        """The replacements and added events `put(original_id, event)` leaves (new
+        containers; these are left as they are): an added event is edited in its place
+        in the added ones; a row that replaces a base event (under its own id or a new
+        one) replaces that base event; any other id is a base event's."""
+        if original_id is None:
+            return dict(self.replaced), [*self.added, event]
+        if any(e.id == original_id for e in self.added):
+            return dict(self.replaced), [event if e.id == original_id else e
+                                         for e in self.added]
+        original_id = next((o for o, e in self.replaced.items() if e.id == original_id),
+                           original_id)
+        return {**self.replaced, original_id: event}, list(self.added)
 
     def without(self, original_id: str | None, event: Event,
                 rows: Sequence[Event] | None = None) -> Sequence[Event]:
-        """The variant with `event` in place of the rows with id `original_id` (or added),
-        placed as `in_timeline_order` places an event appended to the rows."""
-        rows = self.rows() if rows is None else rows
-        if not isinstance(rows, _Rows) and rows is not self.base.events:
-            kept = [e for e in rows if e.id != original_id]
-            return [e for e in in_timeline_order([*kept, event]) if e.id not in self.dropped]
-        return _Skipping(*self._without_view(original_id, event, rows))
+        """The variant `put(original_id, event)` would make (the same events in the same
+        order), this what-if left as it is: what the edit form checks. `rows` is not
+        needed (the rows of `original_id` are found as `put` finds them)."""
+        return _Skipping(*self._without_view(original_id, event))
 
-    def _without_view(self, original_id: str | None, event: Event,
-                      rows: Sequence[Event]) -> tuple[_Rows, list[int]]:
-        """`without`'s variant as a view of rows, and its dropped rows (`rows`: a view of
-        rows, or the base events)."""
-        view = rows if isinstance(rows, _Rows) else self._view()
-        n = len(self.base.events)
-        without: int | None = None
-        added = list(self.added)
-        for row in self._rows_with(view, original_id) if original_id is not None else []:
-            place = view.source(row)
-            if place < n:
-                without = place
-            else:
-                added = [e for e in added if e.id != original_id]
-        variant = self._view(without, event, added)
-        return variant, self.dropped_rows(variant)
+    def _without_view(self, original_id: str | None, event: Event
+                      ) -> tuple[_Rows, list[int]]:
+        """`without`'s variant as a view of rows, and its dropped rows."""
+        replaced, added = self._put(original_id, event)
+        trial = dataclasses.replace(self, dropped=set(self.dropped), replaced=replaced,
+                                    added=added)  # sharing the base ids' places learned
+        variant = trial._view()
+        return variant, trial.dropped_rows(variant)
 
     # --- the views ----------------------------------------------------------------------
 
@@ -501,20 +500,18 @@ class LiveOverlay:
             self._spans[key] = span
         return span
 
-    def _view(self, without: int | None = None, extra: Event | None = None,
-              added: list[Event] | None = None) -> _Rows:
+    def _view(self) -> _Rows:
         """The rows as a view: base events replaced in place, and the moved replacements
-        and added events (then `extra`) merged in by (timeline key, position in
-        `[*base, *added]`) as a stable sort would; base event `without` left out;
-        `added` instead of the added events when given."""
+        and added events merged in by (timeline key, position in `[*base, *added]`) as a
+        stable sort would."""
         events = self.base.events
         n = len(events)
         subs: dict[int, Event] = {}
-        out: set[int] = set() if without is None else {without}
+        out: set[int] = set()
         movers: list[tuple[datetime, int, Event]] = []
         for original_id, event in self.replaced.items():
             index = self._index(original_id)
-            if index is None or index == without:
+            if index is None:
                 continue
             key = when_key(event.at)
             if key == when_key(events[index].at):
@@ -522,8 +519,7 @@ class LiveOverlay:
             else:  # it moves: a drop from its place, and a merge at its new date
                 out.add(index)
                 movers.append((key, index, event))
-        added = [*(self.added if added is None else added), *([] if extra is None else [extra])]
-        movers += [(when_key(e.at), n + j, e) for j, e in enumerate(added)]
+        movers += [(when_key(e.at), n + j, e) for j, e in enumerate(self.added)]
         movers.sort(key=lambda m: (m[0], m[1]))
         gone = sorted(out)
         gone_keys = [(when_key(events[i].at), i) for i in gone]
@@ -642,7 +638,7 @@ def check_event(read: ReadEvent, live: LiveOverlay, original_id: str | None,
             return doc.problem(tuple(fld.split(".")) if fld else (), message)
         return Problem(live.base.file, None, None, f"{event_id}.{fld}", message)
 
-    view, dropped = live._without_view(original_id, event, rows)
+    view, dropped = live._without_view(original_id, event)
     found = _problems_with(built, live, view, dropped, locate)
     if found is not None:
         return found
