@@ -127,6 +127,14 @@ def test_views_hold_to_the_eager_rows(n: int, seed: int, how: int,
         eager = eager_rows(live)
         assert live.dropped_rows(rows_view) == \
             [i for i, e in enumerate(eager) if e.id in live.dropped]
+        # the prefix the variant shares with the base holds the same events (it may stop
+        # short: e.g. at an added event that was dropped again)
+        shared, base, kept = live.unchanged_prefix(rows_view), live.base.events, \
+            eager_variant(live)
+        assert shared <= min(len(kept), len(base))
+        assert all(kept[k] is base[k] for k in range(shared))
+        if live.empty:
+            assert shared == len(base)
         for event_id in [*(e.id for e in eager), "no-such-event", *live.dropped]:
             first = next((i for i, e in enumerate(eager) if e.id == event_id), -1)
             assert live.find(event_id, rows_view) == first

@@ -193,6 +193,10 @@ class AccordApp(App[None]):
         self.marks: dict[str, str] = {}
         self.gap_generation = 0
         self._gap_replay: Replay | None = None
+        #: the checkpoints the gap worker starts from (copied on the UI thread)
+        self._gap_seed: Replay | None = None
+        #: the Replay of the live what-if's base (its checkpoints serve a variant's prefix)
+        self.base_replay: Replay | None = None
         #: whether the gap worker of this generation is still folding, and how far it is
         self.gap_running = False
         self.gap_reached = 0
@@ -314,6 +318,15 @@ class AccordApp(App[None]):
         dropped = self.live.dropped
         self.dropped_rows = self.live.dropped_rows(self.rows)
         self.replay = Replay(self.live.timeline(self.rows))
+        base = self.base_replay
+        if base is not None and base.timeline is self.live.base:
+            # the variant holds the base's events up to its first change: it restores the
+            # base's checkpoints there (laid by the base's gap worker or jumps), and so
+            # does its gap worker (`compute_gaps`), instead of folding from step 0
+            self.replay.adopt_prefix(base, self.live.unchanged_prefix(self.rows,
+                                                                      self.dropped_rows))
+        if self.live.empty:
+            self.base_replay = self.replay
         self.views = StepView()
         if keep is not None:
             if row is None or not 0 <= row < len(self.rows) or self.rows[row].id != keep:
@@ -332,6 +345,9 @@ class AccordApp(App[None]):
         self.gap_running, self.gap_reached, self.gap_failed = True, 0, None
         self.snapshot_reading, self.snapshot_absent = None, -1
         self.query_one(GapPanel).fail(None)
+        seed = Replay(self.replay.timeline)
+        seed.adopt_checkpoints(self.replay)
+        self._gap_seed = seed
         self.compute_gaps(self.replay.timeline, self.gap_generation)
         self.refresh_view()
 
@@ -496,8 +512,13 @@ class AccordApp(App[None]):
         """Sample the overall gap over the timeline with a replay of its own."""
         worker = get_current_worker()
         # Forward only; the checkpoints it lays on the way go to the app's Replay when it
-        # is done (`on_gap_series`), so a jump far ahead need not fold from step 0.
+        # is done (`on_gap_series`), so a jump far ahead need not fold from step 0. It
+        # starts with the checkpoints the app's Replay had then (a what-if's: its base's
+        # before its first change), taken on the UI thread (`rebuild`).
         replay = Replay(timeline)
+        seed = self._gap_seed
+        if seed is not None and seed.timeline is timeline:
+            replay.adopt_checkpoints(seed)
         steps = timeline.steps
         count = min(steps + 1, GAP_SAMPLES)
         points = [round(k * steps / max(count - 1, 1)) for k in range(count)]

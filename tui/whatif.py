@@ -320,6 +320,33 @@ class LiveOverlay:
             found.update(self._rows_with(rows, event_id))
         return sorted(found)
 
+    def unchanged_prefix(self, rows: Sequence[Event] | None = None,
+                         dropped_rows: Sequence[int] | None = None) -> int:
+        """How many leading events the variant shares with the base (the same events in
+        the same order): those before the first dropped, edited or added row, or the
+        place a moved edit left. A replay of the variant may restore its base's
+        checkpoints up to there (`Replay.adopt_prefix`). `rows`, `dropped_rows`: as
+        `rows()` and `dropped_rows()` give them (computed when not given)."""
+        rows = self.rows() if rows is None else rows
+        if self.empty:
+            return len(self.base.events)
+        dropped = self.dropped_rows(rows) if dropped_rows is None else dropped_rows
+        first = [dropped[0]] if dropped else []
+        if isinstance(rows, _Rows):
+            if rows.items:
+                first.append(rows.row_of_item(0))
+            if rows.skipped:
+                first.append(rows.skipped[0])
+            if rows.subs:
+                first.append(min(rows.subs))
+        else:  # plain rows (not what `rows()` gives): compared with the base
+            base = self.base.events
+            same = 0
+            while same < min(len(rows), len(base)) and rows[same] is base[same]:
+                same += 1
+            first.append(same)
+        return min(first, default=len(rows) - len(dropped))
+
     def find(self, event_id: str, rows: Sequence[Event] | None = None,
              watch: Callable[[int, int], None] | None = None) -> int:
         """The first row of `rows` (default: `rows()`) with event `event_id`; -1 if none.

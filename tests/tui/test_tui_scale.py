@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 
 import domain.lazy
+import domain.replay
 import tui.app
 from domain.measures import overall_gap
 from domain.replay import Replay
@@ -393,3 +394,43 @@ async def test_the_drop_index_is_built_once_the_gap_worker_is_done(
         assert not app.gap_running and app.live is not None and app.live.checks_at_once
         await pilot.press(*"j" * 9, "x")  # e8, a rejection nothing targets
         assert app.live.dropped == {"e8"} and app.checking is None  # at once, no worker
+
+
+class FirstGapsOnly(AccordApp):
+    """The app whose gap worker runs for the timeline it opens, and is held after that."""
+
+    CSS_PATH = HeldGaps.CSS_PATH
+
+    def compute_gaps(self, timeline: Any, generation: int) -> None:  # type: ignore[override]
+        if generation == 1:
+            AccordApp.compute_gaps(self, timeline, generation)
+        else:
+            self.held = (timeline, generation)
+
+
+@pytest.mark.asyncio
+async def test_after_a_change_a_far_jump_before_it_uses_the_base_checkpoints(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tui.app, "FAR_STEPS", 20)
+    monkeypatch.setattr(domain.replay, "EVERY", 16)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    app = FirstGapsOnly(timeline.name, preloaded=timeline, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert not app.gap_running
+        await pilot.press("G", *"k" * 20)  # row 279: e.g. a rejection nothing targets
+        await ready(pilot)
+        event = app.current_event
+        assert event is not None and app.cursor == 279
+        await pilot.press("x")
+        await ready(pilot)
+        assert app.live is not None and app.live.dropped == {event.id}
+        assert app.gap_running  # the variant's gap worker is held
+        await pilot.press("g", "]", "]")  # two days on: ~80 steps, before the change
+        await ready(pilot)
+        assert app.waiting is None and 40 < app.step < 279
+        assert app.replay is not None
+        assert app.replay.distance(app.step) < 16  # from a base checkpoint
+        await pilot.press("G")  # beyond the change: the held worker's fold, waited for
+        await ready(pilot)
+        assert app.waiting == 299
