@@ -290,18 +290,12 @@ class Dependants:
         return [p for p in check_events(header, walked, located) if owner[id(p)] in suspects]
 
 
-class _Noting(Sequence[Event]):
-    """`events`, whose walk notes who names whom (`Dependants`) and tells
-    `watch(read, total)` after every `every` events read (and the last)."""
+class WalkedEvents(Sequence[Event]):
+    """`events` as they are (length, indexing); a subclass sees their walk (`__iter__`),
+    e.g. to note what it meets or to tell how far it has got."""
 
-    def __init__(self, events: Sequence[Event], watch: Callable[[int, int], None] | None,
-                 every: int) -> None:
-        self._events, self._watch, self._every = events, watch, every
-        self.named_by: defaultdict[str, list[_Dependant]] = defaultdict(list)
-        self.pledge_of: dict[str, str] = {}
-        self.position: dict[str, int] = {}
-        self.retracted_by: dict[str, str] = {}
-        self.made_by: dict[str, str] = {}  # pledge id -> the event that made it (the first)
+    def __init__(self, events: Sequence[Event]) -> None:
+        self._events = events
 
     def __len__(self) -> int:
         return len(self._events)
@@ -314,6 +308,21 @@ class _Noting(Sequence[Event]):
 
     def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
         return self._events[index]
+
+
+class _Noting(WalkedEvents):
+    """`events`, whose walk notes who names whom (`Dependants`) and tells
+    `watch(read, total)` after every `every` events read (and the last)."""
+
+    def __init__(self, events: Sequence[Event], watch: Callable[[int, int], None] | None,
+                 every: int) -> None:
+        super().__init__(events)
+        self._watch, self._every = watch, every
+        self.named_by: defaultdict[str, list[_Dependant]] = defaultdict(list)
+        self.pledge_of: dict[str, str] = {}
+        self.position: dict[str, int] = {}
+        self.retracted_by: dict[str, str] = {}
+        self.made_by: dict[str, str] = {}  # pledge id -> the event that made it (the first)
 
     def __iter__(self) -> Iterator[Event]:
         named_by, pledge_of, made_by = self.named_by, self.pledge_of, self.made_by

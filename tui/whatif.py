@@ -27,14 +27,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from domain.lazy import LazySequence
 from events.catalogue import Event, when_key
-from events.dependants import Dependants, index
+from events.dependants import Dependants, WalkedEvents, index
 from events.errors import Problem
 from events.references import check_events
 from events.timeline import Locator, Timeline
@@ -195,23 +195,12 @@ class _Changes:
         return row
 
 
-class _Watched(Sequence[Event]):
+class _Watched(WalkedEvents):
     """`events`, whose walk tells `watch(read, total)` after every `_CHUNK` events."""
 
     def __init__(self, events: Sequence[Event], watch: Callable[[int, int], None]) -> None:
-        self._events, self._watch = events, watch
-
-    def __len__(self) -> int:
-        return len(self._events)
-
-    @overload
-    def __getitem__(self, index: int) -> Event: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Event]: ...
-
-    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
-        return self._events[index]
+        super().__init__(events)
+        self._watch = watch
 
     def __iter__(self) -> Iterator[Event]:
         total = len(self._events)
