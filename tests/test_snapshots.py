@@ -138,7 +138,7 @@ def test_a_snapshot_folded_by_other_rules_is_never_read(
     assert snapshots.take(app, TIMELINE.name, every=500) == []
 
 
-def test_a_branch_has_no_snapshots_of_its_own(tmp_path: Any) -> None:
+def test_a_branch_has_no_snapshots_of_its_own() -> None:
     from pathlib import Path
 
     from events.loader import load_timeline
@@ -146,10 +146,10 @@ def test_a_branch_has_no_snapshots_of_its_own(tmp_path: Any) -> None:
     scenarios = Path(__file__).resolve().parent.parent / "scenarios"
     app = Negotiations(env=store_env("memory"))
     overlay = load_timeline(scenarios / "whatif" / "pledge-kept.yaml")
-    app.record(overlay)
+    assert overlay.base is not None
+    app.record(overlay)  # its base too, then the overlay as a branch of it
     assert snapshots.take(app, overlay.name) == []
-    assert snapshots.take(app, overlay.base.name if overlay.base else "") == [
-        overlay.base.steps if overlay.base else -1]
+    assert snapshots.take(app, overlay.base.name) == [overlay.base.steps]
 
 
 def test_postgres_snapshots(postgres_url: str) -> None:
