@@ -202,8 +202,8 @@ def test_store_record_refuses_a_contradicting_history(tmp_path: Path, sqlite_url
     assert "test-talks: snapshots at step 6" in result.stdout  # the last step's
 
 
-def test_store_record_writes_snapshots_unless_told_not_to(tmp_path: Path,
-                                                           sqlite_url: str) -> None:
+def test_store_snapshot_adds_what_a_record_without_them_left_out(tmp_path: Path,
+                                                                  sqlite_url: str) -> None:
     from domain import snapshots
     from domain.application import Negotiations
     from domain.stores import store_env
@@ -214,9 +214,16 @@ def test_store_record_writes_snapshots_unless_told_not_to(tmp_path: Path,
     store = Negotiations(env=store_env(sqlite_url))
     loaded = load_timeline(path)
     assert snapshots.nearest(store, "test-talks", 4, loaded.header) is None
-    result = invoke("store", "record", path, "--store", sqlite_url)
+    result = invoke("store", "snapshot", "test-talks", "--store", sqlite_url)
     assert result.exit_code == 0
-    assert "test-talks: snapshots at step 4" in result.stdout
+    assert result.stdout == "test-talks: snapshots at step 4\n"
+    result = invoke("store", "snapshot", "test-talks", "--store", sqlite_url)
+    assert result.stdout == "test-talks: its snapshots are all stored\n"
+    result = invoke("store", "snapshot", "no-such-talks", "--store", sqlite_url)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "no timeline 'no-such-talks' in the store"
+    result = invoke("store", "record", path, "--store", sqlite_url)
+    assert result.exit_code == 0 and "snapshots" not in result.stdout  # all stored
     state = snapshots.nearest(store, "test-talks", 4, loaded.header)
     assert state is not None and state.step == 4 and state.last_event == EVENTS[3]["id"]
 

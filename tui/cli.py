@@ -240,10 +240,31 @@ def store_record(files: Annotated[list[Path], typer.Argument(help="Scenario file
         out.print(f"{path}: {result.name}: {result.already} stored, {result.appended} appended "
                   f"({describe(store)})", markup=False)
         if snapshot:
-            written = snapshots.take(app_, result.name)
-            if written:
-                out.print(f"{result.name}: snapshots at step {', '.join(map(str, written))}",
-                          markup=False)
+            report_snapshots(result.name, snapshots.take(app_, result.name))
+
+
+def report_snapshots(name: str, written: list[int]) -> None:
+    """Say at which steps snapshots of timeline `name` were written (nothing if none)."""
+    if written:
+        out.print(f"{name}: snapshots at step {', '.join(map(str, written))}", markup=False)
+
+
+@store_app.command("snapshot")
+def store_snapshot(names: Annotated[list[str], typer.Argument(help="Stored timelines.")],
+                   store: StoreOpt = None) -> None:
+    """Store the snapshots a stored timeline lacks (every 100,000 statements and at the
+    last), e.g. one recorded with --no-snapshot or by an older version."""
+    from domain import snapshots
+
+    app_ = open_store(store)
+    for name in names:
+        try:
+            written = snapshots.take(app_, name)
+        except KeyError:
+            fail(f"no timeline {name!r} in the store")
+        report_snapshots(name, written)
+        if not written:
+            out.print(f"{name}: its snapshots are all stored", markup=False)
 
 
 @store_app.command("list")
