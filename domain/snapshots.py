@@ -8,19 +8,24 @@ written; `nearest` reads the one nearest at or before a step, on the containers 
 `domain.replay.Replay`, so a viewer folds only what lies after it.
 
 Snapshots are derived data, written after the statements (`accord record` does it; an
-append never waits for them). One folded by other rules than the running code's is
-ignored (`domain.state_codec.RULES`): reading folds from the statements instead.
+append never waits for them). One folded by other rules than the running code's
+(`domain.state_codec.RULES`) is never read as current: `nearest` passes over it to an
+older one, and `take` writes it anew at the same step, in place of the old row
+(`domain.snapshot_store.replace`: the library never overwrites a snapshot).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import TopicError
 
-from domain import collector, fastread, fold, state_codec
+from domain import collector, fastread, fold, snapshot_store, state_codec
 from domain.aggregate import Negotiation, negotiation_id
 from domain.state import State
 from events.scenario import Header
@@ -34,67 +39,136 @@ from events.scenario import Header
 EVERY = 100_000
 
 
-def _stored(app: Application[Any], name: str, step: int) -> Negotiation.Snapshot | None:
-    """The stored snapshot of timeline `name` nearest at or before `step`, if any."""
+@dataclass(frozen=True)
+class Taken:
+    """What `take` did for timeline `name` of `steps` statements."""
+
+    name: str
+    steps: int
+    #: the steps snapshots were written at, in order (new ones and replacements)
+    written: tuple[int, ...] = ()
+    #: those of `written` that replaced a snapshot folded by other rules
+    replaced: tuple[int, ...] = ()
+    #: a what-if branch's base (nothing is written for a branch: it reads its base's)
+    base: str | None = None
+    #: a branch's last step shared with its base
+    fork_step: int = 0
+
+
+def _snapshot(app: Application[Any], ident: UUID, version: int) -> Negotiation.Snapshot | None:
+    """The stored snapshot at aggregate `version`, if any."""
     assert app.snapshots is not None, "the application keeps snapshots"
-    found = list(app.snapshots.get(negotiation_id(name), desc=True, limit=1, lte=step + 1))
+    found = list(app.snapshots.get(ident, gt=version - 1, lte=version))
     return found[0] if found else None  # type: ignore[return-value]
+
+
+def _read_rules(app: Application[Any], ident: UUID, version: int) -> str | None:
+    """The rules of the snapshot at `version`, read whole (None if it cannot be read)."""
+    try:
+        snapshot = _snapshot(app, ident, version)
+        rules = snapshot.state["fold"].get("rules") if snapshot is not None else None
+    except (TopicError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no snapshot of ours: replaced like a stale one
+    return rules if isinstance(rules, str) else None
+
+
+def _kept(app: Application[Any], ident: UUID, step: int) -> dict[int, str | None]:
+    """The fold rules of every stored snapshot at or before `step`, by step."""
+    found = snapshot_store.rules(app, ident, lte=step + 1)
+    return {version - 1: rules if rules is not None else _read_rules(app, ident, version)
+            for version, rules in found.items()}
 
 
 def nearest(app: Application[Any], name: str, step: int, header: Header,
             persistent: bool = True) -> State | None:
     """The fold state of timeline `name` from the stored snapshot nearest at or before
-    `step` (None when there is none, or only one folded by other rules)."""
+    `step` folded by the running rules, passing over those folded by others (None when
+    there is none)."""
+    ident = negotiation_id(name)
     with collector.paused():  # ~10^6 new objects at 10^6 steps
-        snapshot = _stored(app, name, step)
-        if snapshot is None:
-            return None
-        try:
-            return state_codec.decode(snapshot.state["fold"], header, persistent)
-        except state_codec.StaleSnapshot:
-            return None
+        found = snapshot_store.rules(app, ident, lte=step + 1)
+        for version in sorted(found, reverse=True):
+            if found[version] not in (None, state_codec.RULES):
+                continue  # folded by other rules: its head says so
+            snapshot = _snapshot(app, ident, version)
+            if snapshot is None:
+                continue
+            try:
+                return state_codec.decode(snapshot.state["fold"], header, persistent)
+            except state_codec.StaleSnapshot:
+                continue
+    return None
 
 
-def take(app: Application[Any], name: str, every: int = EVERY) -> list[int]:
-    """Store snapshots of timeline `name` at every `every` steps and at its last step,
-    those after the latest snapshot already stored (of the running rules). Returns the
-    steps written (none for a what-if branch). KeyError if the store has no such
-    timeline."""
+def _due(valid: list[int], count: int, every: int) -> set[int]:
+    """The steps after the last valid snapshot that want one: every `every`, and `count`."""
+    last = max(valid, default=0)
+    due = set(range((last // every + 1) * every, count + 1, every))
+    if count > last:
+        due.add(count)
+    return due
+
+
+def take(app: Application[Any], name: str, every: int | None = None) -> Taken:
+    """Store snapshots of timeline `name` every `every` steps (`EVERY` by default) and at
+    its last step, those after the latest snapshot already stored of the running rules,
+    and replace every stored one folded by other rules (written anew at its step, each in
+    one transaction: a failure leaves it stale, never half-written). Nothing for a what-if
+    branch. KeyError if the store has no such timeline."""
+    every = EVERY if every is None else every
     if every < 1:
         raise ValueError("snapshots need an interval of at least one step")
     assert app.snapshots is not None, "the application keeps snapshots"
-    started = app.recorder.select_events(negotiation_id(name), lte=1)
+    ident = negotiation_id(name)
+    started = app.recorder.select_events(ident, lte=1)
     if not started:
         raise KeyError(name)
     opened: Any = app.mapper.to_domain_event(started[0])
-    if opened.base is not None:  # a what-if branch: it reads its base's statements
-        return []
     count = fastread.stored_count(app, name)
-    with collector.paused():
-        latest = _stored(app, name, count)
-    state = None
-    if latest is not None:
-        try:
-            state = state_codec.decode(latest.state["fold"], opened.header)
-        except state_codec.StaleSnapshot:
-            state = None
-    if state is None:
-        state = State.empty(opened.header)
-    elif state.step == count:
-        return []
+    if opened.base is not None:  # a what-if branch: it reads its base's statements
+        fork = opened.fork_step or 0
+        return Taken(name, fork + count, base=opened.base, fork_step=fork)
+    kept = _kept(app, ident, count)
+    valid = [step for step, rules in kept.items() if rules == state_codec.RULES]
+    stale = {step for step, rules in kept.items() if rules != state_codec.RULES}
+    due = _due(valid, count, every) | stale
+    if not due:
+        return Taken(name, count)
+    state = _start(app, ident, [s for s in valid if s < min(due)], opened.header, stale)
+    due |= stale  # the start read may have found one more
     written: list[int] = []
+    replaced: list[int] = []
     apply = fold.apply
     statements: Iterator[Any] = fastread.statements(app, name, after=state.step)
-    while state.step < count:
-        stop = min(count, (state.step // every + 1) * every)
+    for target in sorted(due):
         with collector.paused():
-            for _ in range(stop - state.step):
+            for _ in range(target - state.step):
                 apply(state, next(statements))
-        snapshot = Negotiation.Snapshot.of(opened.originator_id, state.step + 1, opened.name,
-                                           opened.title, opened.header, state)
+        snapshot = Negotiation.Snapshot.of(ident, target + 1, opened.name, opened.title,
+                                           opened.header, state)
         try:
-            app.snapshots.put([snapshot])
-        except IntegrityError:  # one folded by other rules holds this step: it stays
+            if target in stale:
+                snapshot_store.replace(app, app.mapper.to_stored_event(snapshot))
+                replaced.append(target)
+            else:
+                app.snapshots.put([snapshot])
+        except IntegrityError:  # a concurrent take stored this one first
             continue
-        written.append(state.step)
-    return written
+        written.append(target)
+    return Taken(name, count, tuple(written), tuple(replaced))
+
+
+def _start(app: Application[Any], ident: UUID, before: list[int], header: Header,
+           stale: set[int]) -> State:
+    """The state to fold on from: the latest of the valid snapshots at steps `before`,
+    else the empty state. One that decodes as stale after all joins `stale`."""
+    with collector.paused():
+        for step in sorted(before, reverse=True):
+            snapshot = _snapshot(app, ident, step + 1)
+            if snapshot is None:
+                continue
+            try:
+                return state_codec.decode(snapshot.state["fold"], header)
+            except state_codec.StaleSnapshot:
+                stale.add(step)
+    return State.empty(header)

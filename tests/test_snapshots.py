@@ -5,6 +5,7 @@ never read as current."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from events import synthetic
 from events.timeline import Timeline
 
 TIMELINE = synthetic.timeline(synthetic.Spec(1_500, seed=3))
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 def folded(timeline: Timeline, step: int) -> State:
@@ -85,8 +87,9 @@ def recorded(url: str, timeline: Timeline = TIMELINE) -> Negotiations:
 @pytest.mark.parametrize("url", ["memory", "sqlite"])
 def test_take_writes_every_interval_and_the_last_step_once(url: str, sqlite_url: str) -> None:
     app = recorded(sqlite_url if url == "sqlite" else url)
-    assert snapshots.take(app, TIMELINE.name, every=500) == [500, 1_000, 1_500]
-    assert snapshots.take(app, TIMELINE.name, every=500) == []  # all written already
+    assert snapshots.take(app, TIMELINE.name, every=500).written == (500, 1_000, 1_500)
+    again = snapshots.take(app, TIMELINE.name, every=500)
+    assert again == snapshots.Taken(TIMELINE.name, 1_500)  # all written already
     for step, nearest in [(0, None), (499, None), (500, 500), (1_499, 1_000)]:
         state = snapshots.nearest(app, TIMELINE.name, step, TIMELINE.header)
         assert (state and state.step) == nearest
@@ -98,9 +101,9 @@ def test_take_goes_on_from_the_last_snapshot_after_an_append(sqlite_url: str) ->
     shorter = Timeline(TIMELINE.name, TIMELINE.title, TIMELINE.file, TIMELINE.header,
                        TIMELINE.events[:700])
     app = recorded(sqlite_url, shorter)
-    assert snapshots.take(app, TIMELINE.name, every=500) == [500, 700]
+    assert snapshots.take(app, TIMELINE.name, every=500).written == (500, 700)
     app.record(TIMELINE)  # the rest appended
-    assert snapshots.take(app, TIMELINE.name, every=500) == [1_000, 1_500]
+    assert snapshots.take(app, TIMELINE.name, every=500).written == (1_000, 1_500)
     state = snapshots.nearest(app, TIMELINE.name, 1_500, TIMELINE.header)
     assert state is not None and fields(state) == fields(folded(TIMELINE, 1_500))
 
@@ -134,28 +137,29 @@ def test_a_snapshot_folded_by_other_rules_is_never_read(
     assert snapshots.nearest(app, TIMELINE.name, 1_500, TIMELINE.header) is None
     aggregate = Negotiations(env=store_env(sqlite_url)).negotiation(TIMELINE.name, 1_200)
     assert state_json(aggregate.state, 0) == state_json(folded(TIMELINE, 1_200), 0)
-    # written again by the new rules where no old one stands in the way: none here
-    assert snapshots.take(app, TIMELINE.name, every=500) == []
+    # written anew by the running rules, each in place of the old one
+    assert snapshots.take(app, TIMELINE.name, every=500) == snapshots.Taken(
+        TIMELINE.name, 1_500, (500, 1_000, 1_500), (500, 1_000, 1_500))
 
 
 def test_a_branch_has_no_snapshots_of_its_own() -> None:
-    from pathlib import Path
-
     from events.loader import load_timeline
 
-    scenarios = Path(__file__).resolve().parent.parent / "scenarios"
     app = Negotiations(env=store_env("memory"))
-    overlay = load_timeline(scenarios / "whatif" / "pledge-kept.yaml")
+    overlay = load_timeline(SCENARIOS / "whatif" / "pledge-kept.yaml")
     assert overlay.base is not None
     app.record(overlay)  # its base too, then the overlay as a branch of it
-    assert snapshots.take(app, overlay.name) == []
-    assert snapshots.take(app, overlay.base.name) == [overlay.base.steps]
+    fork = next(k for k, (a, b) in enumerate(zip(overlay.base.events, overlay.events,
+                                                   strict=False)) if a != b)
+    assert snapshots.take(app, overlay.name) == snapshots.Taken(
+        overlay.name, overlay.steps, base=overlay.base.name, fork_step=fork)
+    assert snapshots.take(app, overlay.base.name).written == (overlay.base.steps,)
 
 
 def test_postgres_snapshots(postgres_url: str) -> None:
     timeline = synthetic.timeline(synthetic.Spec(600, seed=4))
     app = recorded(postgres_url, timeline)
-    assert snapshots.take(app, timeline.name, every=250) == [250, 500, 600]
+    assert snapshots.take(app, timeline.name, every=250).written == (250, 500, 600)
     state = snapshots.nearest(app, timeline.name, 599, timeline.header)
     assert state is not None and fields(state) == fields(folded(timeline, 500))
     opened = stored_timeline(app, timeline.name, "PostgreSQL")
@@ -228,3 +232,210 @@ def test_a_variant_takes_the_checkpoints_of_the_prefix_it_shares_with_its_base()
                                                                 0), step
     with pytest.raises(IndexError):
         variant.adopt_prefix(base, TIMELINE.steps)  # longer than the variant
+
+
+# --- stale snapshots: replaced by `take`, passed over by `nearest` ---------------------------
+
+
+def stored_rules(app: Negotiations, name: str) -> dict[int, str]:
+    """The rules each stored snapshot of `name` carries, by step, read whole by the mapper."""
+    from domain.aggregate import negotiation_id
+
+    assert app.snapshots is not None
+    return {s.originator_version - 1: s.state["fold"]["rules"]  # type: ignore[attr-defined]
+            for s in app.snapshots.get(negotiation_id(name))}
+
+
+def stale_store(url: str, monkeypatch: pytest.MonkeyPatch, every: int = 500) -> Negotiations:
+    """TIMELINE recorded at `url` with snapshots folded by other rules than the running ones."""
+    app = recorded(url)
+    with monkeypatch.context() as patch:
+        patch.setattr(state_codec, "RULES", "older-rules")
+        snapshots.take(app, TIMELINE.name, every=every)
+    assert set(stored_rules(app, TIMELINE.name).values()) == {"older-rules"}
+    return app
+
+
+def decoded_steps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The steps of the snapshot data `state_codec.decode` is given from now on."""
+    read: list[int] = []
+    original = state_codec.decode
+
+    def decode(data: dict[str, Any], *args: Any, **kwargs: Any) -> State:
+        read.append(data["step"])
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(state_codec, "decode", decode)
+    return read
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def any_url(request: pytest.FixtureRequest) -> str:
+    """A fresh store of each kind (PostgreSQL: skips without a server, fails under CI)."""
+    if request.param == "memory":
+        return "memory"
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+def test_take_replaces_stale_snapshots_and_far_reads_start_from_them(
+        any_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = stale_store(any_url, monkeypatch)
+    assert snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header) is None
+    taken = snapshots.take(app, TIMELINE.name, every=500)
+    assert taken == snapshots.Taken(TIMELINE.name, 1_500, (500, 1_000, 1_500),
+                                    (500, 1_000, 1_500))
+    assert stored_rules(app, TIMELINE.name) == {500: state_codec.RULES,
+                                                1_000: state_codec.RULES,
+                                                1_500: state_codec.RULES}  # one row a step
+    assert snapshots.take(app, TIMELINE.name, every=500) == snapshots.Taken(TIMELINE.name,
+                                                                             1_500)
+    read = decoded_steps(monkeypatch)
+    state = snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header)
+    assert state is not None and fields(state) == fields(folded(TIMELINE, 1_000))
+    assert read == [1_000]
+    read.clear()
+    opened = app if any_url == "memory" else Negotiations(env=store_env(any_url))
+    aggregate = opened.negotiation(TIMELINE.name, 1_234)
+    assert state_json(aggregate.state, 0) == state_json(folded(TIMELINE, 1_234), 0)
+    assert read == [1_500, 1_000]  # the latest aggregate, then from the snapshot at 1,000
+
+
+def test_nearest_passes_over_a_stale_snapshot_to_an_older_valid_one(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from domain.aggregate import Negotiation, negotiation_id
+
+    app = stale_store(sqlite_url, monkeypatch, every=1_000)  # stale at 1,000 and 1,500
+    assert app.snapshots is not None
+    app.snapshots.put([Negotiation.Snapshot.of(
+        negotiation_id(TIMELINE.name), 501, TIMELINE.name, TIMELINE.title,
+        TIMELINE.header.bare(), folded(TIMELINE, 500))])
+    read = decoded_steps(monkeypatch)
+    state = snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header)
+    assert state is not None and fields(state) == fields(folded(TIMELINE, 500))
+    assert read == [500]  # the stale one at 1,000 is known by its head, never decoded
+    read.clear()
+    # take folds on from the valid one and replaces the stale ones after it
+    taken = snapshots.take(app, TIMELINE.name, every=500)
+    assert taken == snapshots.Taken(TIMELINE.name, 1_500, (1_000, 1_500), (1_000, 1_500))
+    assert read == [500]
+    assert set(stored_rules(app, TIMELINE.name).values()) == {state_codec.RULES}
+
+
+def test_a_stale_snapshot_before_a_valid_one_is_replaced_too(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # as stores written before `take` replaced stale ones hold them: the old rules at 500
+    # and 1,000, the new ones at the last step, written where no old one stood
+    app = stale_store(sqlite_url, monkeypatch, every=500)
+    assert stored_rules(app, TIMELINE.name).keys() == {500, 1_000, 1_500}
+    from domain import snapshot_store
+    from domain.aggregate import Negotiation, negotiation_id
+
+    snapshot = Negotiation.Snapshot.of(negotiation_id(TIMELINE.name), 1_501, TIMELINE.name,
+                                       TIMELINE.title, TIMELINE.header.bare(),
+                                       folded(TIMELINE, 1_500))
+    snapshot_store.replace(app, app.mapper.to_stored_event(snapshot))
+    assert snapshots.take(app, TIMELINE.name, every=500) == snapshots.Taken(
+        TIMELINE.name, 1_500, (500, 1_000), (500, 1_000))
+    assert set(stored_rules(app, TIMELINE.name).values()) == {state_codec.RULES}
+    state = snapshots.nearest(app, TIMELINE.name, 999, TIMELINE.header)
+    assert state is not None and fields(state) == fields(folded(TIMELINE, 500))
+
+
+def test_rules_past_the_head_read_are_read_from_the_whole_snapshot(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from domain import snapshot_store
+    from domain.aggregate import negotiation_id
+
+    app = stale_store(sqlite_url, monkeypatch)
+    monkeypatch.setattr(snapshot_store, "HEAD", 64)  # the fold lies past the header
+    assert snapshot_store.rules(app, negotiation_id(TIMELINE.name)) == {
+        501: None, 1_001: None, 1_501: None}
+    assert snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header) is None
+    assert snapshots.take(app, TIMELINE.name, every=500).replaced == (500, 1_000, 1_500)
+    state = snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header)
+    assert state is not None and fields(state) == fields(folded(TIMELINE, 1_000))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_replacement_that_fails_leaves_the_stale_snapshot_whole(
+        kind: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventsourcing.persistence import PersistenceError
+
+    from domain import snapshot_store
+
+    url = str(request.getfixturevalue(f"{kind}_url"))
+    app = stale_store(url, monkeypatch)
+    before = stored_rules(app, TIMELINE.name)
+    recorder: Any = snapshot_store.recorder(app)
+    insert = "_insert_events" if kind == "sqlite" else "_insert_stored_events"
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise PersistenceError("disk full")
+
+    monkeypatch.setattr(recorder, insert, refuse)  # after the DELETE, in its transaction
+    with pytest.raises(PersistenceError, match="disk full"):
+        snapshots.take(app, TIMELINE.name, every=500)
+    monkeypatch.undo()
+    reopened = Negotiations(env=store_env(url))
+    assert stored_rules(reopened, TIMELINE.name) == before  # rolled back: still all there
+    aggregate = reopened.negotiation(TIMELINE.name, 1_200)  # read past them, as before
+    assert state_json(aggregate.state, 0) == state_json(folded(TIMELINE, 1_200), 0)
+
+
+# --- accord store snapshot ------------------------------------------------------------------
+
+
+def invoke(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from tui.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_store_snapshot_says_what_it_replaced(sqlite_url: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    shorter = Timeline(TIMELINE.name, TIMELINE.title, TIMELINE.file, TIMELINE.header,
+                       TIMELINE.events[:1_000])
+    app = recorded(sqlite_url, shorter)
+    with monkeypatch.context() as patch:
+        patch.setattr(state_codec, "RULES", "older-rules")
+        snapshots.take(app, TIMELINE.name, every=400)  # stale at 400, 800, 1,000
+    app.record(TIMELINE)  # 500 more
+    monkeypatch.setattr(snapshots, "EVERY", 400)
+    result = invoke("store", "snapshot", TIMELINE.name, "--store", sqlite_url)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (f"{TIMELINE.name}: snapshots at step 400, 800, 1000, 1200, 1500 "
+                             "(3 stale ones replaced: at step 400, 800, 1000)\n")
+    assert set(stored_rules(app, TIMELINE.name)) == {400, 800, 1_000, 1_200, 1_500}
+    with monkeypatch.context() as patch:
+        patch.setattr(state_codec, "RULES", "newer-rules")
+        result = invoke("store", "snapshot", TIMELINE.name, "--store", sqlite_url)
+    assert result.stdout == (f"{TIMELINE.name}: snapshots at step 400, 800, 1000, 1200, 1500 "
+                             "(5 stale ones replaced)\n")
+    result = invoke("store", "snapshot", TIMELINE.name, "--store", sqlite_url)
+    assert result.stdout.startswith(f"{TIMELINE.name}: snapshots at step 400, ")  # back
+    result = invoke("store", "snapshot", TIMELINE.name, "--store", sqlite_url)
+    assert result.stdout == f"{TIMELINE.name}: its snapshots are all stored\n"
+
+
+def test_store_snapshot_of_a_branch_and_of_unknown_names(sqlite_url: str) -> None:
+    from events.loader import load_timeline
+
+    overlay = load_timeline(SCENARIOS / "whatif" / "pledge-kept.yaml")
+    assert overlay.base is not None
+    recorded(sqlite_url, overlay)
+    base = overlay.base.name
+    fork = next(k for k, (a, b) in enumerate(zip(overlay.base.events, overlay.events,
+                                                   strict=False)) if a != b)
+    result = invoke("store", "snapshot", "nobody", overlay.name, "nothing", base,
+                    "--store", sqlite_url)
+    assert result.exit_code == 1  # an unknown name, after doing the others
+    assert result.stderr == ("no timeline 'nobody' in the store\n"
+                             "no timeline 'nothing' in the store\n")
+    assert result.stdout == (
+        f"{overlay.name}: a what-if branch of {base!r} after step {fork}, with no snapshots "
+        f"of its own: it is read from {base!r}'s snapshots up to the fork, its "
+        f"{overlay.steps - fork} own statements folded on; `accord store snapshot {base}` "
+        f"stores those {base!r} lacks\n"
+        f"{base}: snapshots at step {overlay.base.steps}\n")

@@ -243,28 +243,58 @@ def store_record(files: Annotated[list[Path], typer.Argument(help="Scenario file
             report_snapshots(result.name, snapshots.take(app_, result.name))
 
 
-def report_snapshots(name: str, written: list[int]) -> None:
-    """Say at which steps snapshots of timeline `name` were written (nothing if none)."""
-    if written:
-        out.print(f"{name}: snapshots at step {', '.join(map(str, written))}", markup=False)
+def report_snapshots(name: str, taken: Any) -> None:
+    """Say at which steps snapshots of timeline `name` were written, and how many of them
+    replaced stale ones (`taken`: a `domain.snapshots.Taken`; nothing if none written)."""
+    if not taken.written:
+        return
+    line = f"{name}: snapshots at step {', '.join(map(str, taken.written))}"
+    replaced = len(taken.replaced)
+    if replaced:
+        line += f" ({replaced} stale one{'s' if replaced > 1 else ''} replaced"
+        if replaced < len(taken.written):
+            line += f": at step {', '.join(map(str, taken.replaced))}"
+        line += ")"
+    out.print(line, markup=False)
 
 
 @store_app.command("snapshot")
 def store_snapshot(names: Annotated[list[str], typer.Argument(help="Stored timelines.")],
                    store: StoreOpt = None) -> None:
     """Store the snapshots a stored timeline lacks (every 100,000 statements and at the
-    last), e.g. one recorded with --no-snapshot or by an older version."""
+    last), e.g. one recorded with --no-snapshot or by an older version, and replace those
+    folded by other rules (a stale one stands in the way of a new one). Exit 1 if a name
+    is not in the store."""
+    from eventsourcing.persistence import PersistenceError
+
     from domain import snapshots
+    from domain.stores import describe
 
     app_ = open_store(store)
+    unknown = 0
     for name in names:
         try:
-            written = snapshots.take(app_, name)
+            taken = snapshots.take(app_, name)
         except KeyError:
-            fail(f"no timeline {name!r} in the store")
-        report_snapshots(name, written)
-        if not written:
+            err.print(f"no timeline {name!r} in the store", markup=False)
+            unknown += 1
+            continue
+        except PersistenceError as exc:  # the store opened lazily and failed
+            fail(f"cannot use the {describe(store)}: {exc}")
+        report_snapshots(name, taken)
+        if taken.base is not None:
+            own = taken.steps - taken.fork_step
+            out.print(f"{name}: a what-if branch of {taken.base!r} after step "
+                      f"{taken.fork_step}, with no snapshots of its own: it is read from "
+                      f"{taken.base!r}'s snapshots up to the fork, its {own} own "
+                      f"statement{'s' if own != 1 else ''} folded on; `accord store snapshot "
+                      f"{taken.base}` stores those {taken.base!r} lacks", markup=False)
+        elif taken.steps == 0:
+            out.print(f"{name}: no statements, nothing to snapshot", markup=False)
+        elif not taken.written:
             out.print(f"{name}: its snapshots are all stored", markup=False)
+    if unknown:
+        raise typer.Exit(1)
 
 
 @store_app.command("list")
