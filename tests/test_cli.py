@@ -17,6 +17,7 @@ from tui.cli import app
 
 runner = CliRunner()
 ACCORD = Path(sys.executable).parent / "accord"
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 EVENTS = [proposal("p1", "russia", "crimea", "russian", at="2022-03-29"),
           proposal("p2", "ukraine", "crimea", "deferred", at="2022-03-29T10:00:00"),
@@ -200,6 +201,17 @@ def test_store_record_refuses_a_contradicting_history(tmp_path: Path, sqlite_url
     assert result.exit_code == 0
     assert "test-talks: 3 stored, 3 appended" in result.stdout
     assert "test-talks: snapshots at step 6" in result.stdout  # the last step's
+
+
+def test_store_record_of_an_overlay_snapshots_its_base(sqlite_url: str) -> None:
+    overlay = SCENARIOS / "whatif" / "pledge-kept.yaml"
+    base = load_timeline(overlay).base
+    assert base is not None
+    result = invoke("store", "record", overlay, "--store", sqlite_url)
+    assert result.exit_code == 0
+    assert f"{base.name}: snapshots at step {base.steps}\n" in result.stdout
+    result = invoke("store", "snapshot", base.name, "--store", sqlite_url)
+    assert result.stdout == f"{base.name}: its snapshots are all stored\n"
 
 
 def test_store_snapshot_adds_what_a_record_without_them_left_out(tmp_path: Path,

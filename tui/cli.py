@@ -240,6 +240,8 @@ def store_record(files: Annotated[list[Path], typer.Argument(help="Scenario file
         out.print(f"{path}: {result.name}: {result.already} stored, {result.appended} appended "
                   f"({describe(store)})", markup=False)
         if snapshot:
+            if loaded.base is not None:  # an overlay records its base first: snapshot it
+                report_snapshots(loaded.base.name, snapshots.take(app_, loaded.base.name))
             report_snapshots(result.name, snapshots.take(app_, result.name))
 
 
