@@ -1,8 +1,9 @@
 """The live what-if's lazy rows and variant views hold to the eager definition (a list of
-the base events with their replacements and the added ones, stably sorted by date), for
-random drops, edits (with and without a new date or id) and additions; its problems, read
-off the base's index, are those of the eager variant; the edit form's check sees the
-variant applying the edit makes."""
+the base events with their replacements, the renamed ones and the added ones, stably
+sorted by date: what loading its overlay file gives), for random drops, edits (with and
+without a new date or id) and additions; its problems, read off the base's index, are
+those of the eager variant; the edit form's check sees the variant applying the edit
+makes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from unittest import mock
 
 import yaml
+from hypothesis import event as event_
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,17 +31,64 @@ def changed(event: Event, **fields: str) -> Event:
     return type(event).model_validate({**event.model_dump(), **fields})
 
 
+class Model:
+    """The live what-if by definition, kept apart from `LiveOverlay`, as its overlay file
+    has it: the base's places, each holding its base event or the edit of it (whatever
+    its id now), and the added events, each add appended. The rows are
+    `[*the places keeping their base id, *the renamed ones, *added]` stably sorted by date
+    (a renamed base event is its base event dropped and a new one added); the variant
+    leaves out the dropped ids (a dropped row stays dropped under a new id)."""
+
+    def __init__(self, base: Timeline, replaced: dict[str, Event] | None = None,
+                 added: Sequence[Event] = (), dropped: set[str] | None = None) -> None:
+        self.base_ids = [e.id for e in base.events]
+        self.places = [(replaced or {}).get(e.id, e) for e in base.events]
+        self.added = list(added)
+        self.dropped = set(dropped or ())
+
+    @classmethod
+    def of(cls, live: LiveOverlay) -> Model:
+        """The model of `live`'s changes as they stand."""
+        return cls(live.base, live.replaced, live.added, live.dropped)
+
+    def toggle(self, event_id: str) -> None:
+        if any(e.id == event_id for e in self.added):
+            self.added = [e for e in self.added if e.id != event_id]
+        else:
+            self.dropped ^= {event_id}
+
+    def put(self, original: str | None, event: Event) -> None:
+        if original is None:
+            self.added.append(event)
+            return
+        assert [e.id for e in [*self.places, *self.added]].count(original) == 1
+        self.places = [event if e.id == original else e for e in self.places]
+        self.added = [event if e.id == original else e for e in self.added]
+        if original in self.dropped:
+            self.dropped = self.dropped - {original} | {event.id}
+
+    def slot(self, row_id: str | None) -> str | None:
+        """The base id of the place holding row `row_id` (None: an added row, or none)."""
+        return next((b for b, e in zip(self.base_ids, self.places, strict=True)
+                     if e.id == row_id), None)
+
+    def rows(self) -> list[Event]:
+        pairs = list(zip(self.base_ids, self.places, strict=True))
+        return in_timeline_order([*(e for b, e in pairs if e.id == b),
+                                  *(e for b, e in pairs if e.id != b), *self.added])
+
+    def variant(self) -> list[Event]:
+        return [e for e in self.rows() if e.id not in self.dropped]
+
+
 def eager_rows(live: LiveOverlay) -> list[Event]:
-    """The rows as `LiveOverlay.rows` defined them before the views (a list)."""
-    if live.empty:
-        return list(live.base.events)
-    events = [live.replaced.get(e.id, e) for e in live.base.events]
-    return in_timeline_order([*events, *live.added])
+    """The rows by definition (`Model`), a list."""
+    return Model.of(live).rows()
 
 
 def eager_variant(live: LiveOverlay) -> list[Event]:
-    """The variant's events as `LiveOverlay.timeline` defined them (the rows not dropped)."""
-    return [e for e in eager_rows(live) if e.id not in live.dropped]
+    """The variant's events by definition (the rows not dropped)."""
+    return Model.of(live).variant()
 
 
 def coarse(at: str, how: int) -> str:
@@ -142,16 +191,11 @@ def test_views_hold_to_the_eager_rows(n: int, seed: int, how: int,
 
 def eager_edit(live: LiveOverlay, original: str | None, event: Event) -> list[Event]:
     """The variant after editing the row `original` into `event` (None: adding it), by
-    definition: the event takes the place of the row's event in `[*base events with their
-    replacements, *added]` (appended when added), then the list is stably sorted by date
-    and the dropped are left out."""
-    events = [*(live.replaced.get(e.id, e) for e in live.base.events), *live.added]
-    if original is None:
-        events.append(event)
-    else:
-        assert sum(e.id == original for e in events) == 1
-        events = [event if e.id == original else e for e in events]
-    return [e for e in in_timeline_order(events) if e.id not in live.dropped]
+    definition (`Model`): the event takes the place of the row's event (appended when
+    added), and the variant is read off the places as they are then."""
+    model = Model.of(live)
+    model.put(original, event)
+    return model.variant()
 
 
 @settings(max_examples=200, deadline=None)
@@ -217,40 +261,6 @@ def test_problems_are_those_of_the_eager_variant(n: int, seed: int, how: int,
         assert live.checks_at_once  # the first check indexed the (valid) base
 
 
-class Model:
-    """The live what-if by definition, kept apart from `LiveOverlay`: the list
-    `[*base events with their replacements, *added]`, each edit in the place of the event
-    it edits (whatever its id now), each add appended; and the dropped ids."""
-
-    def __init__(self, base: Timeline) -> None:
-        self.events = list(base.events)
-        self.added: set[str] = set()
-        self.dropped: set[str] = set()
-
-    def toggle(self, event_id: str) -> None:
-        if event_id in self.added:
-            self.events = [e for e in self.events if e.id != event_id]
-            self.added.discard(event_id)
-        else:
-            self.dropped ^= {event_id}
-
-    def put(self, original: str | None, event: Event) -> None:
-        if original is None:
-            self.events.append(event)
-            self.added.add(event.id)
-            return
-        assert [e.id for e in self.events].count(original) == 1
-        self.events = [event if e.id == original else e for e in self.events]
-        if original in self.added:
-            self.added = self.added - {original} | {event.id}
-
-    def rows(self) -> list[Event]:
-        return in_timeline_order(self.events)
-
-    def variant(self) -> list[Event]:
-        return [e for e in self.rows() if e.id not in self.dropped]
-
-
 def form_locate(read: ReadEvent, live: LiveOverlay) -> Locator:
     """Where `check_event` places a problem: in the form for the edited event."""
     def locate(event_id: str, fld: str, message: str) -> Problem:
@@ -285,8 +295,9 @@ def test_the_form_checks_the_variant_put_makes(n: int, seed: int, how: int,
     `put` with the row's id): the events `check_event` checks are those of the variant
     after `put` (same order), which is the model's; its problems are theirs. Edits keep
     the date, tie with other events (bare days among them) or move, keep the id, take a
-    new one, or one of a base event no row has any more; edited rows may be base events,
-    replacements (renamed ones too), added or dropped ones."""
+    new one, or one of a base event no row has any more (refused, unless it is the row's
+    own base id: a renamed event renamed back); edited rows may be base events,
+    replacements (renamed ones too), added or dropped ones (which stay dropped)."""
     base = base_timeline(n, seed, how)
     live, model = LiveOverlay(base), Model(base)
     for k in range(data.draw(st.integers(1, 8))):
@@ -309,12 +320,23 @@ def test_the_form_checks_the_variant_put_makes(n: int, seed: int, how: int,
         read, problems = read_event(event_yaml(event))
         assert read is not None and problems == []
         found, checked = checked_by_form(read, live, original)
+        if new_id in gone and new_id != model.slot(original):
+            renamed = model.places[model.base_ids.index(new_id)].id
+            assert checked == [] and [f"{p.field}: {p.message}" for p in found] == [
+                f"id: event id {new_id!r} is the base's event renamed {renamed!r} in this "
+                f"what-if; an overlay drops {new_id!r} and cannot give its id to another "
+                f"event (choose a new id, or rename {renamed!r} back)"]
+            event_("a base id taken: refused")
+            continue
+        if original is not None and new_id == model.slot(original) != original:
+            event_("renamed back")
         model.put(original, read.event)
         variant = model.variant()
         assert checked == [variant]
         assert found == check_events(base.header, variant, form_locate(read, live))
         live.put(original, read.event, hint if original is not None else None)
         assert list(live.timeline().events) == variant
+        assert live.dropped == model.dropped
         assert live.problems() == check_events(base.header, variant, live._locate)
     assert list(live.rows()) == model.rows()
 
@@ -360,9 +382,9 @@ def test_a_renamed_event_edited_again_keeps_the_last_edit(tmp_path: Path) -> Non
     assert list(live.timeline().events) == [*base.events[:8], second, *base.events[9:]]
     assert live.replaced == {"e8": second}
     text = live.overlay_yaml(tmp_path / "whatif.yaml", "w", "What if")
-    assert yaml.safe_load(text) == {
+    assert yaml.safe_load(text) == {  # a renamed event: its base event dropped, it added
         "format": "accord/1", "overlay": {"id": "w", "title": "What if"},
-        "base": yaml.safe_load(text)["base"], "replace": [event_data(second)]}
+        "base": yaml.safe_load(text)["base"], "drop": ["e8"], "add": [event_data(second)]}
     assert text.count("id: x8") == 1 and "second thoughts" in text
 
     third = changed(second, id="y8", at="2099-12-31T23:59:00")

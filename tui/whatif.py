@@ -13,6 +13,10 @@ built by one walk of the base the first time it is needed and kept per base time
 check then reads only the events naming the changed ones, and what those name (the base
 must have no problems of its own; otherwise the variant is walked and checked in full).
 Once the index is built, an event id is found in the base by it, without a walk.
+
+The overlay file (`overlay_yaml`) states the variant as the format means it, and the rows
+place each change as loading that file does (docs/whatif.md, "Saving the live what-if"):
+a renamed base event is its base event dropped and a new one added.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import os
+import textwrap
 import threading
 import weakref
 from collections import OrderedDict
@@ -33,10 +38,12 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from domain.lazy import LazySequence
-from events.catalogue import Event, when_key
+from events.catalogue import Event, Pledge, Report, when_key
 from events.dependants import Dependants, WalkedEvents, index
 from events.errors import Problem
+from events.loader import check_quotes
 from events.references import check_events
+from events.scenario import Scenario
 from events.timeline import Locator, Timeline
 from events.yamldoc import YamlDoc, parse_yaml
 
@@ -108,9 +115,9 @@ class _Skipping(_View):
 class _Rows(_View):
     """`seq` with `items` inserted so that they stand at rows `at` (strictly ascending).
 
-    `sources[k]` is where item k comes from: a base index (a replacement that moved), or
-    len(base) + an index into the added events. `subs`: the base events `seq` replaces in
-    place (base index -> its replacement)."""
+    `sources[k]` is where item k comes from: a base index (a replacement that moved or
+    took a new id), or len(base) + an index into the added events. `subs`: the base
+    events `seq` replaces in place (base index -> its replacement)."""
 
     def __init__(self, seq: _Skipping, items: list[Event], at: list[int],
                  sources: list[int], before: list[int], subs: dict[int, Event]) -> None:
@@ -450,6 +457,7 @@ class LiveOverlay:
         if row is not None and original_id is not None:
             self.learn(row)
         self.replaced, self.added = self._put(original_id, event)
+        self.dropped = self._dropped_after(original_id, event)
 
     def _put(self, original_id: str | None, event: Event
              ) -> tuple[dict[str, Event], list[Event]]:
@@ -459,12 +467,30 @@ class LiveOverlay:
         one) replaces that base event; any other id is a base event's."""
         if original_id is None:
             return dict(self.replaced), [*self.added, event]
-        if any(e.id == original_id for e in self.added):
+        slot = self.slot_of(original_id)
+        if slot is None:
             return dict(self.replaced), [event if e.id == original_id else e
                                          for e in self.added]
-        original_id = next((o for o, e in self.replaced.items() if e.id == original_id),
-                           original_id)
-        return {**self.replaced, original_id: event}, list(self.added)
+        return {**self.replaced, slot: event}, list(self.added)
+
+    def _dropped_after(self, original_id: str | None, event: Event) -> set[str]:
+        """The dropped ids `put(original_id, event)` leaves (a new set): a dropped row
+        stays dropped under its new id."""
+        if original_id is None or original_id == event.id or original_id not in self.dropped:
+            return set(self.dropped)
+        return self.dropped - {original_id} | {event.id}
+
+    def _row_id(self, slot: str) -> str:
+        """The id of the row in the place of base event `slot`."""
+        found = self.replaced.get(slot)
+        return slot if found is None else found.id
+
+    def slot_of(self, row_id: str | None) -> str | None:
+        """The base event whose place the row `row_id` has: its own id, or the base id an
+        edit renamed; None for an added row (or None)."""
+        if row_id is None or any(e.id == row_id for e in self.added):
+            return None
+        return next((o for o, e in self.replaced.items() if e.id == row_id), row_id)
 
     def without(self, original_id: str | None, event: Event,
                 rows: Sequence[Event] | None = None) -> Sequence[Event]:
@@ -477,8 +503,9 @@ class LiveOverlay:
                       ) -> tuple[_Rows, list[int]]:
         """`without`'s variant as a view of rows, and its dropped rows."""
         replaced, added = self._put(original_id, event)
-        trial = dataclasses.replace(self, dropped=set(self.dropped), replaced=replaced,
-                                    added=added)  # sharing the base ids' places learned
+        trial = dataclasses.replace(self, dropped=self._dropped_after(original_id, event),
+                                    replaced=replaced, added=added)
+        # (sharing the base ids' places learned)
         variant = trial._view()
         return variant, trial.dropped_rows(variant)
 
@@ -517,38 +544,45 @@ class LiveOverlay:
         return span
 
     def _view(self) -> _Rows:
-        """The rows as a view: base events replaced in place, and the moved replacements
-        and added events merged in by (timeline key, position in `[*base, *added]`) as a
-        stable sort would."""
+        """The rows as a view: base events replaced in place, and the moved replacements,
+        renamed ones and added events merged in by (timeline key, position in
+        `[*base, *renamed, *added]`) as a stable sort would. A renamed base event is, as
+        the overlay file writes it, its base event dropped and a new one added: it stands
+        after the base's events at its moment (the renamed ones in base order), before the
+        added ones."""
         events = self.base.events
         n = len(events)
         subs: dict[int, Event] = {}
         out: set[int] = set()
-        movers: list[tuple[datetime, int, Event]] = []
+        #: (timeline key, place in `[*base, *renamed, *added]`, source, event)
+        movers: list[tuple[datetime, int, int, Event]] = []
         for original_id, event in self.replaced.items():
             index = self._index(original_id)
             if index is None:
                 continue
             key = when_key(event.at)
-            if key == when_key(events[index].at):
+            if event.id != original_id:  # a drop from its place, an add at its date
+                out.add(index)
+                movers.append((key, n + index, index, event))
+            elif key == when_key(events[index].at):
                 subs[index] = event
             else:  # it moves: a drop from its place, and a merge at its new date
                 out.add(index)
-                movers.append((key, index, event))
-        movers += [(when_key(e.at), n + j, e) for j, e in enumerate(self.added)]
+                movers.append((key, index, index, event))
+        movers += [(when_key(e.at), 2 * n + j, n + j, e) for j, e in enumerate(self.added)]
         movers.sort(key=lambda m: (m[0], m[1]))
         gone = sorted(out)
         gone_keys = [(when_key(events[i].at), i) for i in gone]
         at: list[int] = []
         before: list[int] = []
-        for rank, (key, place, _) in enumerate(movers):
+        for rank, (key, place, _, _) in enumerate(movers):
             lo, hi = self._span(key)
             smaller = hi if place >= n else lo + max(0, min(hi, place) - lo)
             kept = smaller - sum(1 for k in gone_keys if k < (key, place))
             before.append(kept)
             at.append(kept + rank)
         seq = _Skipping(_Substituted(events, subs), gone)
-        return _Rows(seq, [m[2] for m in movers], at, [m[1] for m in movers], before, subs)
+        return _Rows(seq, [m[3] for m in movers], at, [m[2] for m in movers], before, subs)
 
     def _rows_with(self, rows: Sequence[Event], event_id: str,
                    watch: Callable[[int, int], None] | None = None) -> list[int]:
@@ -573,20 +607,110 @@ class LiveOverlay:
         return sorted(set(found))
 
     def overlay_yaml(self, path: Path, overlay_id: str, title: str) -> str:
-        """The overlay file (DESIGN.md format) for these changes, to be written at `path`."""
+        """The overlay file (DESIGN.md format) of the variant `timeline()` shows, to be
+        written at `path`: loading it gives the same events in the same order
+        (`overlay_changes` says how each change is written)."""
         base = os.path.relpath(Path(self.base.file).resolve(), path.resolve().parent)
         data: dict[str, Any] = {
             "format": "accord/1",
             "overlay": {"id": overlay_id, "title": title},
             "base": Path(base).as_posix(),
         }
-        if self.dropped:
-            data["drop"] = sorted(self.dropped)
-        if self.replaced:
-            data["replace"] = [event_data(e) for e in self.replaced.values()]
-        if self.added:
-            data["add"] = [event_data(e) for e in self.added]
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        drop, replace, add = self.overlay_changes()
+        unloadable = self.overlay_problems()
+        if drop:
+            data["drop"] = drop
+        if replace:
+            data["replace"] = [event_data(e) for e in replace]
+        if add:
+            data["add"] = [event_data(e) for e in add]
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        if unloadable:  # said in the file, where `accord validate` sends the analyst
+            lines = ["This what-if does not load as an overlay yet:"]
+            for reason in unloadable:
+                lines += textwrap.wrap(reason, 96, initial_indent="- ", subsequent_indent="  ",
+                                       break_on_hyphens=False)
+            note = "".join(f"# {line}\n" for line in lines)
+            text = note + text
+        return text
+
+    def overlay_problems(self) -> list[str]:
+        """Why the file `overlay_yaml` writes would not load, though the what-if is valid:
+        it drops a base pledge event (dropped, or renamed: a drop and an add) whose pledge
+        kept events report on, the pledge made in the what-if by another event (the
+        renamed one, an added or edited pledge). The loader takes the pledge's maker from
+        the base (`events.overlay._check_drops`), so it counts those reports as dependants
+        of the dropped event and refuses the drop. [] when the file loads."""
+        drop, replace, add = self.overlay_changes()
+        events = self.base.events
+        pledged: dict[str, tuple[int, str]] = {}  # pledge id -> its dropped base maker
+        for event_id in drop:
+            index = self._index(event_id)
+            dropped = None if index is None else events[index]
+            if index is not None and isinstance(dropped, Pledge):
+                pledged[dropped.pledge] = (index, event_id)
+        for event in replace:  # a replacement making it earlier is the loader's maker
+            index = self._index(event.id)
+            if (isinstance(event, Pledge) and event.pledge in pledged and index is not None
+                    and index < pledged[event.pledge][0]):
+                del pledged[event.pledge]
+        if not pledged:
+            return []
+        built = self.prepare_checks()
+        out: list[str] = []
+        for pledge, (_, maker) in pledged.items():
+            kept = [e.id for e in self._base_reports(built, maker) if e.pledge == pledge
+                    and e.id not in self.replaced and e.id not in self.dropped]
+            kept += [e.id for e in [*replace, *add]
+                     if isinstance(e, Report) and e.pledge == pledge]
+            if kept:
+                out.append(f"it drops {maker!r}, which makes pledge {pledge!r} in the base, "
+                           f"and {', '.join(repr(k) for k in kept)} report on {pledge!r}: "
+                           f"loading counts them as dependants of {maker!r}, though "
+                           "another event makes the pledge in the what-if")
+        return out
+
+    def _base_reports(self, built: Dependants, maker: str) -> list[Report]:
+        """The base's reports on the pledge of base event `maker` (among others): read off
+        the index `built`; every report when the base has problems of its own."""
+        events = self.base.events
+        if built.problems:
+            return [e for e in events if isinstance(e, Report)]
+        named = (events[i] for d in built.dependants(maker)
+                 if (i := built.position(d)) is not None)
+        return [e for e in named if isinstance(e, Report)]
+
+    def overlay_changes(self) -> tuple[list[str], list[Event], list[Event]]:
+        """The variant as an overlay's `drop`, `replace` and `add` (each in base order,
+        the added events last, in their order): a dropped row drops its base event (an
+        edit of it stays in the session, unwritten: it changes nothing in the variant);
+        an edit keeping the base id replaces it; a renamed base event is its base event
+        dropped and the new one added; an added event is added. Read off the changes
+        (O(changes · log n) once the ids' places are known), not the variant."""
+        drop: list[tuple[int, str]] = []
+        replace: list[tuple[int, Event]] = []
+        renamed: list[tuple[int, Event]] = []
+        for event_id in self.dropped:  # base rows (edited, renamed or not) dropped
+            slot = self.slot_of(event_id)
+            index = None if slot is None else self._index(slot)
+            if slot is not None and index is not None and self._row_id(slot) == event_id:
+                drop.append((index, slot))
+        for original_id, event in self.replaced.items():
+            index = self._index(original_id)
+            if index is None or event.id in self.dropped:
+                continue  # no such base event (the view ignores it too), or dropped above
+            if event.id == original_id:
+                replace.append((index, event))
+            else:
+                drop.append((index, original_id))
+                renamed.append((index, event))
+        added = [e for e in self.added if e.id not in self.dropped]
+        return ([i for _, i in sorted(drop)], [e for _, e in sorted(replace, key=_first)],
+                [*(e for _, e in sorted(renamed, key=_first)), *added])
+
+
+def _first(pair: tuple[int, Event]) -> int:
+    return pair[0]
 
 
 def event_data(event: Event) -> dict[str, Any]:
@@ -648,6 +772,9 @@ def check_event(read: ReadEvent, live: LiveOverlay, original_id: str | None,
     built = live.prepare_checks(watch)  # the id is found by the index, no walk
     if event.id != original_id and live.find(event.id, rows) >= 0:
         return [doc.problem(("id",), f"duplicate event id {event.id!r}")]
+    taken = _renamed_base_id(live, original_id, event.id)
+    if taken is not None:
+        return [doc.problem(("id",), taken)]
 
     def locate(event_id: str, fld: str, message: str) -> Problem:
         if event_id == event.id:
@@ -656,11 +783,39 @@ def check_event(read: ReadEvent, live: LiveOverlay, original_id: str | None,
 
     view, dropped = live._without_view(original_id, event)
     found = _problems_with(built, live, view, dropped, locate)
-    if found is not None:
-        return found
-    events = _Skipping(view, dropped)  # one walk of the view
-    return check_events(live.base.header, events if watch is None else
-                        _Watched(events, watch), locate)
+    if found is None:
+        events = _Skipping(view, dropped)  # one walk of the view
+        found = check_events(live.base.header, events if watch is None else
+                             _Watched(events, watch), locate)
+    return found + _quote_problems(read, live, locate)
+
+
+def _renamed_base_id(live: LiveOverlay, original_id: str | None, new_id: str
+                     ) -> str | None:
+    """Why the row `original_id` (None: a new event) may not take `new_id`, no row's id:
+    it is the id of a base event this what-if renamed, which the overlay file drops (and
+    an overlay cannot add an event under a base id). None when it may."""
+    if new_id == live.slot_of(original_id) or live._index(new_id) is None:
+        return None  # a new id, or a renamed row given its own base id back
+    renamed = live._row_id(new_id)
+    return (f"event id {new_id!r} is the base's event renamed {renamed!r} in this what-if; "
+            f"an overlay drops {new_id!r} and cannot give its id to another event "
+            f"(choose a new id, or rename {renamed!r} back)")
+
+
+def _quote_problems(read: ReadEvent, live: LiveOverlay, locate: Locator) -> list[Problem]:
+    """The edited event's quote must stand in its source's text, if it names one with a
+    text (`check_quotes`, as the saved overlay's `replace` and `add` are checked). Not
+    checked on a timeline read from a store (no scenario file: no overlay file loads on
+    it either)."""
+    root = live.base
+    while root.base is not None:
+        root = root.base
+    path = Path(root.file)
+    if not isinstance(root.header, Scenario) or not path.is_file() or not any(
+            s.id == read.event.source and s.text is not None for s in root.header.sources):
+        return []
+    return check_quotes(root.header, read.doc, path, [read.event], locate)
 
 
 def _problems_with(built: Dependants, live: LiveOverlay, view: _Rows, dropped: list[int],
