@@ -200,7 +200,7 @@ def test_store_record_refuses_a_contradicting_history(tmp_path: Path, sqlite_url
     result = invoke("store", "record", extended, "--store", sqlite_url)
     assert result.exit_code == 0
     assert "test-talks: 3 stored, 3 appended" in result.stdout
-    assert "test-talks: snapshots at step 6" in result.stdout  # the last step's
+    assert "test-talks: snapshots at step 5" in result.stdout  # the one before the last
 
 
 def test_store_record_of_an_overlay_snapshots_its_base(sqlite_url: str) -> None:
@@ -209,7 +209,7 @@ def test_store_record_of_an_overlay_snapshots_its_base(sqlite_url: str) -> None:
     assert base is not None
     result = invoke("store", "record", overlay, "--store", sqlite_url)
     assert result.exit_code == 0
-    assert f"{base.name}: snapshots at step {base.steps}\n" in result.stdout
+    assert f"{base.name}: snapshots at step {base.steps - 1}\n" in result.stdout
     result = invoke("store", "snapshot", base.name, "--store", sqlite_url)
     assert result.stdout == f"{base.name}: its snapshots are all stored\n"
 
@@ -228,7 +228,7 @@ def test_store_snapshot_adds_what_a_record_without_them_left_out(tmp_path: Path,
     assert snapshots.nearest(store, "test-talks", 4, loaded.header) is None
     result = invoke("store", "snapshot", "test-talks", "--store", sqlite_url)
     assert result.exit_code == 0
-    assert result.stdout == "test-talks: snapshots at step 4\n"
+    assert result.stdout == "test-talks: snapshots at step 3\n"
     result = invoke("store", "snapshot", "test-talks", "--store", sqlite_url)
     assert result.stdout == "test-talks: its snapshots are all stored\n"
     result = invoke("store", "snapshot", "no-such-talks", "--store", sqlite_url)
@@ -236,8 +236,8 @@ def test_store_snapshot_adds_what_a_record_without_them_left_out(tmp_path: Path,
     assert result.stderr.strip() == "no timeline 'no-such-talks' in the store"
     result = invoke("store", "record", path, "--store", sqlite_url)
     assert result.exit_code == 0 and "snapshots" not in result.stdout  # all stored
-    state = snapshots.nearest(store, "test-talks", 4, loaded.header)
-    assert state is not None and state.step == 4 and state.last_event == EVENTS[3]["id"]
+    state = snapshots.nearest(store, "test-talks", 4, loaded.header)  # the one before
+    assert state is not None and state.step == 3 and state.last_event == EVENTS[2]["id"]
 
 
 # --- the installed command, as a person runs it ----------------------------------------------

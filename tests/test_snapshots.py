@@ -85,12 +85,14 @@ def recorded(url: str, timeline: Timeline = TIMELINE) -> Negotiations:
 
 
 @pytest.mark.parametrize("url", ["memory", "sqlite"])
-def test_take_writes_every_interval_and_the_last_step_once(url: str, sqlite_url: str) -> None:
+def test_take_writes_every_interval_and_the_step_before_the_last_once(
+        url: str, sqlite_url: str) -> None:
     app = recorded(sqlite_url if url == "sqlite" else url)
-    assert snapshots.take(app, TIMELINE.name, every=500).written == (500, 1_000, 1_500)
+    assert snapshots.take(app, TIMELINE.name, every=500).written == (500, 1_000, 1_499)
     again = snapshots.take(app, TIMELINE.name, every=500)
     assert again == snapshots.Taken(TIMELINE.name, 1_500)  # all written already
-    for step, nearest in [(0, None), (499, None), (500, 500), (1_499, 1_000)]:
+    for step, nearest in [(0, None), (499, None), (500, 500), (1_498, 1_000),
+                          (1_499, 1_499), (1_500, 1_499)]:
         state = snapshots.nearest(app, TIMELINE.name, step, TIMELINE.header)
         assert (state and state.step) == nearest
     state = snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header)
@@ -101,11 +103,11 @@ def test_take_goes_on_from_the_last_snapshot_after_an_append(sqlite_url: str) ->
     shorter = Timeline(TIMELINE.name, TIMELINE.title, TIMELINE.file, TIMELINE.header,
                        TIMELINE.events[:700])
     app = recorded(sqlite_url, shorter)
-    assert snapshots.take(app, TIMELINE.name, every=500).written == (500, 700)
+    assert snapshots.take(app, TIMELINE.name, every=500).written == (500, 699)
     app.record(TIMELINE)  # the rest appended
-    assert snapshots.take(app, TIMELINE.name, every=500).written == (1_000, 1_500)
+    assert snapshots.take(app, TIMELINE.name, every=500).written == (1_000, 1_499)
     state = snapshots.nearest(app, TIMELINE.name, 1_500, TIMELINE.header)
-    assert state is not None and fields(state) == fields(folded(TIMELINE, 1_500))
+    assert state is not None and fields(state) == fields(folded(TIMELINE, 1_499))
 
 
 def test_the_repository_starts_from_a_snapshot_and_gives_the_same_state(
@@ -124,9 +126,10 @@ def test_the_repository_starts_from_a_snapshot_and_gives_the_same_state(
         aggregate = app.negotiation(TIMELINE.name, step)
         assert state_json(aggregate.state, 0) == state_json(folded(TIMELINE, step), 0)
         assert aggregate.name == TIMELINE.name and aggregate.header == TIMELINE.header.bare()
-    # each call reads the latest aggregate first (from the snapshot at the last step),
-    # then the one asked for from the nearest snapshot; step 499 folds from the start
-    assert read == [1_500, 1_500, 500, 1_500, 1_000, 1_500]
+    # each call reads the latest aggregate first (from the snapshot before the last
+    # step), then the one asked for from the nearest snapshot; step 499 folds from the
+    # start
+    assert read == [1_499, 1_499, 500, 1_499, 1_000, 1_499]  # 1,500: the latest itself
 
 
 def test_a_snapshot_folded_by_other_rules_is_never_read(
@@ -139,7 +142,7 @@ def test_a_snapshot_folded_by_other_rules_is_never_read(
     assert state_json(aggregate.state, 0) == state_json(folded(TIMELINE, 1_200), 0)
     # written anew by the running rules, each in place of the old one
     assert snapshots.take(app, TIMELINE.name, every=500) == snapshots.Taken(
-        TIMELINE.name, 1_500, (500, 1_000, 1_500), (500, 1_000, 1_500))
+        TIMELINE.name, 1_500, (500, 1_000, 1_499), (500, 1_000, 1_499))
 
 
 def test_a_branch_has_no_snapshots_of_its_own() -> None:
@@ -153,14 +156,14 @@ def test_a_branch_has_no_snapshots_of_its_own() -> None:
                                                    strict=False)) if a != b)
     assert snapshots.take(app, overlay.name) == snapshots.Taken(
         overlay.name, overlay.steps, base=overlay.base.name, fork_step=fork)
-    assert snapshots.take(app, overlay.base.name).written == (overlay.base.steps,)
+    assert snapshots.take(app, overlay.base.name).written == (overlay.base.steps - 1,)
 
 
 def test_postgres_snapshots(postgres_url: str) -> None:
     timeline = synthetic.timeline(synthetic.Spec(600, seed=4))
     app = recorded(postgres_url, timeline)
-    assert snapshots.take(app, timeline.name, every=250).written == (250, 500, 600)
-    state = snapshots.nearest(app, timeline.name, 599, timeline.header)
+    assert snapshots.take(app, timeline.name, every=250).written == (250, 500, 599)
+    state = snapshots.nearest(app, timeline.name, 598, timeline.header)
     assert state is not None and fields(state) == fields(folded(timeline, 500))
     opened = stored_timeline(app, timeline.name, "PostgreSQL")
     replay = Replay(opened)
@@ -282,11 +285,11 @@ def test_take_replaces_stale_snapshots_and_far_reads_start_from_them(
     app = stale_store(any_url, monkeypatch)
     assert snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header) is None
     taken = snapshots.take(app, TIMELINE.name, every=500)
-    assert taken == snapshots.Taken(TIMELINE.name, 1_500, (500, 1_000, 1_500),
-                                    (500, 1_000, 1_500))
+    assert taken == snapshots.Taken(TIMELINE.name, 1_500, (500, 1_000, 1_499),
+                                    (500, 1_000, 1_499))
     assert stored_rules(app, TIMELINE.name) == {500: state_codec.RULES,
                                                 1_000: state_codec.RULES,
-                                                1_500: state_codec.RULES}  # one row a step
+                                                1_499: state_codec.RULES}  # one row a step
     assert snapshots.take(app, TIMELINE.name, every=500) == snapshots.Taken(TIMELINE.name,
                                                                              1_500)
     read = decoded_steps(monkeypatch)
@@ -297,14 +300,14 @@ def test_take_replaces_stale_snapshots_and_far_reads_start_from_them(
     opened = app if any_url == "memory" else Negotiations(env=store_env(any_url))
     aggregate = opened.negotiation(TIMELINE.name, 1_234)
     assert state_json(aggregate.state, 0) == state_json(folded(TIMELINE, 1_234), 0)
-    assert read == [1_500, 1_000]  # the latest aggregate, then from the snapshot at 1,000
+    assert read == [1_499, 1_000]  # the latest aggregate, then from the snapshot at 1,000
 
 
 def test_nearest_passes_over_a_stale_snapshot_to_an_older_valid_one(
         sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from domain.aggregate import Negotiation, negotiation_id
 
-    app = stale_store(sqlite_url, monkeypatch, every=1_000)  # stale at 1,000 and 1,500
+    app = stale_store(sqlite_url, monkeypatch, every=1_000)  # stale at 1,000 and 1,499
     assert app.snapshots is not None
     app.snapshots.put([Negotiation.Snapshot.of(
         negotiation_id(TIMELINE.name), 501, TIMELINE.name, TIMELINE.title,
@@ -316,7 +319,7 @@ def test_nearest_passes_over_a_stale_snapshot_to_an_older_valid_one(
     read.clear()
     # take folds on from the valid one and replaces the stale ones after it
     taken = snapshots.take(app, TIMELINE.name, every=500)
-    assert taken == snapshots.Taken(TIMELINE.name, 1_500, (1_000, 1_500), (1_000, 1_500))
+    assert taken == snapshots.Taken(TIMELINE.name, 1_500, (1_000, 1_499), (1_000, 1_499))
     assert read == [500]
     assert set(stored_rules(app, TIMELINE.name).values()) == {state_codec.RULES}
 
@@ -324,15 +327,15 @@ def test_nearest_passes_over_a_stale_snapshot_to_an_older_valid_one(
 def test_a_stale_snapshot_before_a_valid_one_is_replaced_too(
         sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # as stores written before `take` replaced stale ones hold them: the old rules at 500
-    # and 1,000, the new ones at the last step, written where no old one stood
+    # and 1,000, the new ones before the last step, written where no old one stood
     app = stale_store(sqlite_url, monkeypatch, every=500)
-    assert stored_rules(app, TIMELINE.name).keys() == {500, 1_000, 1_500}
+    assert stored_rules(app, TIMELINE.name).keys() == {500, 1_000, 1_499}
     from domain import snapshot_store
     from domain.aggregate import Negotiation, negotiation_id
 
-    snapshot = Negotiation.Snapshot.of(negotiation_id(TIMELINE.name), 1_501, TIMELINE.name,
+    snapshot = Negotiation.Snapshot.of(negotiation_id(TIMELINE.name), 1_500, TIMELINE.name,
                                        TIMELINE.title, TIMELINE.header.bare(),
-                                       folded(TIMELINE, 1_500))
+                                       folded(TIMELINE, 1_499))
     snapshot_store.replace(app, app.mapper.to_stored_event(snapshot))
     assert snapshots.take(app, TIMELINE.name, every=500) == snapshots.Taken(
         TIMELINE.name, 1_500, (500, 1_000), (500, 1_000))
@@ -349,9 +352,9 @@ def test_rules_past_the_head_read_are_read_from_the_whole_snapshot(
     app = stale_store(sqlite_url, monkeypatch)
     monkeypatch.setattr(snapshot_store, "HEAD", 64)  # the fold lies past the header
     assert snapshot_store.rules(app, negotiation_id(TIMELINE.name)) == {
-        501: None, 1_001: None, 1_501: None}
+        501: None, 1_001: None, 1_500: None}
     assert snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header) is None
-    assert snapshots.take(app, TIMELINE.name, every=500).replaced == (500, 1_000, 1_500)
+    assert snapshots.take(app, TIMELINE.name, every=500).replaced == (500, 1_000, 1_499)
     state = snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header)
     assert state is not None and fields(state) == fields(folded(TIMELINE, 1_000))
 
@@ -400,18 +403,18 @@ def test_store_snapshot_says_what_it_replaced(sqlite_url: str,
     app = recorded(sqlite_url, shorter)
     with monkeypatch.context() as patch:
         patch.setattr(state_codec, "RULES", "older-rules")
-        snapshots.take(app, TIMELINE.name, every=400)  # stale at 400, 800, 1,000
+        snapshots.take(app, TIMELINE.name, every=400)  # stale at 400, 800, 999
     app.record(TIMELINE)  # 500 more
     monkeypatch.setattr(snapshots, "EVERY", 400)
     result = invoke("store", "snapshot", TIMELINE.name, "--store", sqlite_url)
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"{TIMELINE.name}: snapshots at step 400, 800, 1000, 1200, 1500 "
-                             "(3 stale ones replaced: at step 400, 800, 1000)\n")
-    assert set(stored_rules(app, TIMELINE.name)) == {400, 800, 1_000, 1_200, 1_500}
+    assert result.stdout == (f"{TIMELINE.name}: snapshots at step 400, 800, 999, 1200, 1499 "
+                             "(3 stale ones replaced: at step 400, 800, 999)\n")
+    assert set(stored_rules(app, TIMELINE.name)) == {400, 800, 999, 1_200, 1_499}
     with monkeypatch.context() as patch:
         patch.setattr(state_codec, "RULES", "newer-rules")
         result = invoke("store", "snapshot", TIMELINE.name, "--store", sqlite_url)
-    assert result.stdout == (f"{TIMELINE.name}: snapshots at step 400, 800, 1000, 1200, 1500 "
+    assert result.stdout == (f"{TIMELINE.name}: snapshots at step 400, 800, 999, 1200, 1499 "
                              "(5 stale ones replaced)\n")
     result = invoke("store", "snapshot", TIMELINE.name, "--store", sqlite_url)
     assert result.stdout.startswith(f"{TIMELINE.name}: snapshots at step 400, ")  # back
@@ -438,4 +441,4 @@ def test_store_snapshot_of_a_branch_and_of_unknown_names(sqlite_url: str) -> Non
         f"of its own: it is read from {base!r}'s snapshots up to the fork, its "
         f"{overlay.steps - fork} own statements folded on; `accord store snapshot {base}` "
         f"stores those {base!r} lacks\n"
-        f"{base}: snapshots at step {overlay.base.steps}\n")
+        f"{base}: snapshots at step {overlay.base.steps - 1}\n")

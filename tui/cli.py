@@ -223,7 +223,7 @@ def store_record(files: Annotated[list[Path], typer.Argument(help="Scenario file
                  store: StoreOpt = None,
                  snapshot: Annotated[bool, typer.Option(
                      help="Then store snapshots of the fold state (every "
-                          "100,000 statements and at the last), so a viewer reads a far "
+                          "100,000 statements and before the last), so a viewer reads a far "
                           "step without folding from the first.")] = True) -> None:
     """Record timelines into the store (append-only)."""
     from domain import snapshots

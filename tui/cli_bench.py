@@ -109,10 +109,19 @@ def _store_figures(url: str, timeline: Timeline, snapshotted: bool = False
             figures["snapshot_s"] = _timed(lambda: snapshots.take(app, timeline.name))
             figures["snapshot_jump_end_s"] = _opened_jump_s(app, timeline.name, timeline.steps)
             figures["snapshot_jump_far_s"] = _opened_jump_s(app, timeline.name,
-                                                            timeline.steps - 1)
+                                                            worst_far_step(timeline.steps))
     finally:
         app.close()
     return figures
+
+
+def worst_far_step(steps: int) -> int:
+    """The step of a stored timeline of `steps` whose read folds the most after a stored
+    snapshot (`domain.snapshots.take`'s steps): the one before the last snapshot at a
+    multiple of `EVERY`, `EVERY - 1` statements after the one before it. Half way when
+    there is no such snapshot (fewer than `EVERY` steps)."""
+    below_tail = (steps - 1) // snapshots.EVERY * snapshots.EVERY
+    return below_tail - 1 if below_tail else steps // 2
 
 
 def _opened_jump_s(app: Negotiations, name: str, step: int) -> float:
@@ -229,6 +238,23 @@ def measure(events: int, postgres: bool = True, seed: int = 0) -> dict[str, Any]
     return result
 
 
+#: The figures `accord bench --json` prints (and the PostgreSQL ones when a server
+#: answers): the benchmark's contract. `--extra` adds the others `measure` gives.
+CONTRACT = ("events", "replay_events_per_s", "baseline_events_per_s", "replay_ratio",
+            "append_events_per_s", "append_ratio", "step_adjacent_ms_p95", "jump_ms_p95",
+            "diff_s", "peak_rss_mb")
+
+
+def contract_figures(result: dict[str, Any], extra: bool = False) -> dict[str, Any]:
+    """`result` (from `measure`) with only the contract's figures and the PostgreSQL ones,
+    in the contract's order; with `extra`, the others too."""
+    chosen = {key: result[key] for key in CONTRACT}
+    chosen.update((k, v) for k, v in result.items() if k.startswith("postgres_"))
+    if extra:
+        chosen.update((k, v) for k, v in result.items() if k not in chosen)
+    return chosen
+
+
 def _postgres_answers() -> bool:
     import psycopg
 
@@ -268,8 +294,12 @@ def register(app: typer.Typer) -> None:
     def bench(
         events: Annotated[int, typer.Option("--events", min=1000,
                                             help="How many events to generate.")] = 100_000,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
-        = False,
+        as_json: Annotated[bool, typer.Option(
+            "--json", help="Print the figures as JSON: exactly the benchmark's keys "
+                           "(and the PostgreSQL ones).")] = False,
+        extra: Annotated[bool, typer.Option(
+            "--extra", help="With --json, also the other figures (state JSON and step "
+                            "view times, stored snapshots).")] = False,
         postgres: Annotated[bool, typer.Option(help="Also measure PostgreSQL if it answers.")]
         = True,
         seed: Annotated[int, typer.Option(help="Seed of the generated negotiation.")] = 0,
@@ -277,7 +307,8 @@ def register(app: typer.Typer) -> None:
         """Measure replay, append, stepping and diff speed on a generated negotiation."""
         result = measure(events, postgres=postgres, seed=seed)
         if as_json:
-            print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
+            print(orjson.dumps(contract_figures(result, extra),
+                               option=orjson.OPT_INDENT_2).decode())
             return
         table = Table(title=f"accord bench: {events} generated events")
         table.add_column("figure")

@@ -61,37 +61,49 @@ async def test_a_far_jump_starts_from_the_nearest_stored_snapshot(
     async with reference.run_test(size=SIZE) as pilot:  # every step folded from step 0
         expected["G"] = await shown_at(pilot, "G")
         expected["G detail"] = detail(reference)
+        reference.go(199)
+        expected["200"] = await shown_at(pilot, "")
+        expected["200 detail"] = detail(reference)
         expected["k"] = await shown_at(pilot, "k" * 45)
     release = threading.Event()
     nearest = snapshots.nearest
 
-    def held_before_the_end(app: Any, name: str, step: int, *args: Any) -> Any:
-        if step < TIMELINE.steps:  # the worker's second read: the step before the end
+    def held_at_199(app: Any, name: str, step: int, *args: Any) -> Any:
+        if step == 199:  # the worker's second read for step 200: the step before it
             assert release.wait(10), "the test never released the second read"
         return nearest(app, name, step, *args)
 
-    monkeypatch.setattr(snapshots, "nearest", held_before_the_end)
+    monkeypatch.setattr(snapshots, "nearest", held_at_199)
     app = HeldGaps(TIMELINE.name, store=sqlite_url, keymap={})  # its gap worker never runs
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("G")
-        # the snapshot at the last step shows at once; what the step changed needs the
-        # state before it, which the worker reads next
+        # the snapshot before the last step (299) holds the state before it: the last
+        # step's state and what it changed show at once, from one read
         await settle(pilot, lambda: app.waiting is None)
+        await ready(pilot)
         assert matrix_rows(app) == expected["G"]
         assert app.sub_title.startswith("Step 300/300") and app.gap_running
         assert not app.query_one(PositionsMatrix).loading
-        assert "changed: not known yet: the state before this step is not folded yet" in \
-            detail(app)
-        assert app.snapshot_reading == 299
-        release.set()
-        await ready(pilot)
         assert detail(app) == expected["G detail"]
         assert app.snapshot_reading is None
-        assert await shown_at(pilot, "k" * 45) == expected["k"]  # 255: from the one at 200
-        assert app.sub_title.startswith("Step 255/300")
+        # a step with a snapshot of its own (200) shows it at once; what the step changed
+        # needs the state before it, which the worker reads next (from the one at 100)
+        app.go(199)
+        await settle(pilot, lambda: app.waiting is None)
+        assert matrix_rows(app) == expected["200"]
+        assert app.sub_title.startswith("Step 200/300")
+        assert "changed: not known yet: the state before this step is not folded yet" in \
+            detail(app)
+        assert app.snapshot_reading == 199
+        release.set()
+        await ready(pilot)
+        assert detail(app) == expected["200 detail"]
+        assert app.snapshot_reading is None
+        assert await shown_at(pilot, "k" * 45) == expected["k"]  # 155: from the one at 100
+        assert app.sub_title.startswith("Step 155/300")
         assert app.replay is not None
-        assert state_json(app.replay.state(255), 0) == state_json(Replay(TIMELINE).state(255), 0)
+        assert state_json(app.replay.state(155), 0) == state_json(Replay(TIMELINE).state(155), 0)
         await pilot.press("g", "]")  # a day on from step 1: 40 steps from step 0
         await ready(pilot)
         waited = app.waiting
