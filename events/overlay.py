@@ -10,7 +10,8 @@ event that the overlay made invalid).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import ChainMap
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -128,7 +129,7 @@ def _check_ids(document: Overlay, doc: YamlDoc, base: Timeline) -> list[Problem]
     return problems
 
 
-def depends_on(event: Event, pledge_events: dict[str, str]) -> list[str]:
+def depends_on(event: Event, pledge_events: Mapping[str, str]) -> list[str]:
     """The ids of the events `event` refers to (targets; the pledge event of a report)."""
     if isinstance(event, Rejection):
         return list(event.target or [])
@@ -143,20 +144,31 @@ def _pledge_events(events: Sequence[Event]) -> dict[str, str]:
     """pledge id → id of the event that made the pledge (first one wins)."""
     out: dict[str, str] = {}
     for event in events:
-        pledge = getattr(event, "pledge", None)
-        if event.type == "pledge" and isinstance(pledge, str):
-            out.setdefault(pledge, event.id)
+        _note_pledge(event, out)
     return out
+
+
+def _note_pledge(event: Event, makers: dict[str, str]) -> None:
+    """Note `event` in `makers` (pledge id → its first maker) if it makes a pledge."""
+    pledge = getattr(event, "pledge", None)
+    if event.type == "pledge" and isinstance(pledge, str):
+        makers.setdefault(pledge, event.id)
 
 
 def _check_drops(document: Overlay, doc: YamlDoc, every: Sequence[Event],
                  kept: Sequence[Event], locate: Locator) -> list[Problem]:
     """An explicitly dropped event may not leave dependants behind (`every`: the events
-    before the drop; `kept`: after it)."""
+    before the drop; `kept`: after it, in timeline order).
+
+    A report depends on the pledge event it follows in `kept` (the first kept event making
+    its pledge before it: e.g. a renamed pledge event, added where it still precedes the
+    reports), and only failing one on the pledge's maker in `every`: a dependant is then
+    exactly an event that `check_events` finds dangling in the variant."""
     dropped = {event_id: i for i, event_id in enumerate(document.drop)}
     if not dropped:
         return []
-    pledge_events = _pledge_events(every)
+    made: dict[str, str] = {}  # pledge id → its first maker in `kept`, so far
+    pledge_events = ChainMap(made, _pledge_events(every))
     changed = {e.id for e in [*document.add, *document.replace]}
     dependants: dict[str, list[str]] = {}
     problems: list[Problem] = []
@@ -169,6 +181,7 @@ def _check_drops(document: Overlay, doc: YamlDoc, every: Sequence[Event],
                                        "overlay drops"))
             else:
                 dependants.setdefault(target, []).append(event.id)
+        _note_pledge(event, made)
     for target, names in dependants.items():
         shown = ", ".join(repr(n) for n in names)
         one = len(names) == 1

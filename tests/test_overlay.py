@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from domain.expectations import check
 from domain.replay import Replay
-from events.errors import InputError
+from events.catalogue import Event
+from events.errors import InputError, Problem
 from events.loader import load_timeline
-from events.timeline import Timeline
+from events.references import check_events
+from events.timeline import Timeline, in_timeline_order
 
 #: A small base scenario. Sources: `wire` graded A, `tabloid` graded D.
 BASE: dict[str, Any] = {
@@ -400,3 +407,108 @@ def test_a_filtered_claim_takes_its_rebuttal_with_it(tmp_path: Path) -> None:
         """))
     # the claim now has no source (counts as 6): it goes, and the rebuttal (4) with it
     assert ids(timeline) == ["ua-proposes", "ru-pledges", "seen-leaving", "shelling-goes-on"]
+
+
+# --- a dropped pledge event made again -----------------------------------------------------
+
+PLEDGE_AGAIN = ("{id: ru-pledges-again, at: %s, type: pledge, party: russia, "
+                "pledge: deescalate, commitment: reduce activity near Kyiv, "
+                "quote: drastically reduce military activity, source: wire, credibility: 1}")
+
+
+def test_a_pledge_dropped_and_made_again_before_its_reports_keeps_them(
+        tmp_path: Path) -> None:
+    """A pledge event dropped and added under another id (a rename, as the TUI saves one),
+    still before the reports on its pledge: the reports follow the new event, the
+    timeline is valid, and the overlay loads (it was refused: "cannot drop 'ru-pledges':
+    'seen-leaving', 'shelling-goes-on' depend on it")."""
+    base_file(tmp_path)
+    path = overlay(tmp_path, f"drop: [ru-pledges]\nadd:\n  - {PLEDGE_AGAIN % '2022-03-30'}\n")
+    timeline = load_timeline(path)
+    assert ids(timeline) == ["ua-proposes", "lavrov-claims", "nikolenko-rebuts",
+                             "ru-pledges-again", "seen-leaving", "shelling-goes-on"]
+    assert check_events(timeline.header, timeline.events, timeline.locate or _no_locate) == []
+    pledge = final(timeline)["pledges"]["deescalate"]
+    assert pledge["events"] == ["ru-pledges-again", "seen-leaving", "shelling-goes-on"]
+    assert (pledge["supports"], pledge["contradicts"]) == (["seen-leaving"],
+                                                           ["shelling-goes-on"])
+
+
+def test_a_pledge_made_again_after_its_reports_leaves_them_dangling(tmp_path: Path) -> None:
+    """Made again only after the reports, the pledge leaves them with no earlier pledge
+    event: refused with the same message as a plain drop."""
+    base_file(tmp_path)
+    path = overlay(tmp_path, f"drop: [ru-pledges]\nadd:\n  - {PLEDGE_AGAIN % '2022-04-01'}\n")
+    assert problems(path) == [
+        f"{path}:4:8: drop[0]: cannot drop 'ru-pledges': 'seen-leaving', 'shelling-goes-on' "
+        "depend on it; drop them too"]
+
+
+def test_an_added_report_follows_the_pledge_made_again(tmp_path: Path) -> None:
+    """An added report on the pledge refers to the event making it before the report (no
+    error), or to the dropped one when none does."""
+    base_file(tmp_path)
+    report = ("{id: still-shelling, at: %s, type: report, party: ukraine, pledge: deescalate,"
+              " finding: contradicts, observation: shelling}")
+    path = overlay(tmp_path, f"""\
+        drop: [ru-pledges, seen-leaving, shelling-goes-on]
+        add:
+          - {PLEDGE_AGAIN % '2022-03-31'}
+          - {report % '2022-04-01'}
+        """)
+    assert ids(load_timeline(path))[-2:] == ["ru-pledges-again", "still-shelling"]
+    path = overlay(tmp_path, f"""\
+        drop: [ru-pledges, seen-leaving, shelling-goes-on]
+        add:
+          - {PLEDGE_AGAIN % '2022-04-02'}
+          - {report % '2022-04-01'}
+        """)
+    assert problems(path) == [
+        f"{path}:{line_of(path, 'still-shelling')}:5: add[1] (still-shelling): refers to "
+        "'ru-pledges', which this overlay drops"]
+
+
+def _no_locate(event_id: str, field: str, message: str) -> Problem:
+    return Problem("variant", None, None, f"{event_id}.{field}", message)
+
+
+EVENTS: TypeAdapter[Event] = TypeAdapter(Event)
+ADDED_DATES = ["2022-03-28", "2022-03-30", "2022-03-30T23:00:00", "2022-03-31",
+               "2022-04-01"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(drops=st.sets(st.sampled_from([e["id"] for e in BASE["events"]])),
+       again=st.sampled_from([None, *ADDED_DATES]),
+       report=st.sampled_from([None, *ADDED_DATES]))
+def test_a_drop_is_refused_exactly_when_the_timeline_would_be_invalid(
+        drops: set[str], again: str | None, report: str | None) -> None:
+    """Random drops, the pledge made again (or not) and a report added (or not), at random
+    dates: the overlay loads exactly when `check_events` finds its resulting timeline
+    (placed by rules 3-4) valid."""
+    with tempfile.TemporaryDirectory() as folder:
+        directory = Path(folder)
+        base = load_timeline(base_file(directory))
+        added: list[dict[str, Any]] = []
+        if again is not None:
+            added.append({"id": "ru-pledges-again", "at": again, "type": "pledge",
+                          "party": "russia", "pledge": "deescalate",
+                          "commitment": "reduce activity near Kyiv"})
+        if report is not None:
+            added.append({"id": "added-report", "at": report, "type": "report",
+                          "party": "ukraine", "pledge": "deescalate", "finding": "supports",
+                          "observation": "quiet"})
+        order = [e["id"] for e in BASE["events"] if e["id"] in drops]
+        body = f"drop: {json.dumps(order)}\n" + \
+            ("add:\n" + "".join(f"  - {json.dumps(a)}\n" for a in added) if added else "")
+        path = overlay(directory, body)
+        adds = [EVENTS.validate_python(a) for a in added]
+        variant = in_timeline_order([*(e for e in base.events if e.id not in drops), *adds])
+        valid = check_events(base.header, variant, _no_locate) == []
+        try:
+            loaded = load_timeline(path)
+        except InputError as exc:
+            assert not valid, [str(p) for p in exc.problems]
+            return
+        assert valid
+        assert list(loaded.events) == variant

@@ -38,7 +38,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from domain.lazy import LazySequence
-from events.catalogue import Event, Pledge, Report, when_key
+from events.catalogue import Event, when_key
 from events.dependants import Dependants, WalkedEvents, index
 from events.errors import Problem
 from events.loader import check_quotes
@@ -609,7 +609,8 @@ class LiveOverlay:
     def overlay_yaml(self, path: Path, overlay_id: str, title: str) -> str:
         """The overlay file (DESIGN.md format) of the variant `timeline()` shows, to be
         written at `path`: loading it gives the same events in the same order
-        (`overlay_changes` says how each change is written)."""
+        (`overlay_changes` says how each change is written). When it would not load
+        (`overlay_problems`), a comment at its top says why."""
         base = os.path.relpath(Path(self.base.file).resolve(), path.resolve().parent)
         data: dict[str, Any] = {
             "format": "accord/1",
@@ -626,7 +627,7 @@ class LiveOverlay:
             data["add"] = [event_data(e) for e in add]
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
         if unloadable:  # said in the file, where `accord validate` sends the analyst
-            lines = ["This what-if does not load as an overlay yet:"]
+            lines = ["This what-if does not load as an overlay:"]
             for reason in unloadable:
                 lines += textwrap.wrap(reason, 96, initial_indent="- ", subsequent_indent="  ",
                                        break_on_hyphens=False)
@@ -635,50 +636,16 @@ class LiveOverlay:
         return text
 
     def overlay_problems(self) -> list[str]:
-        """Why the file `overlay_yaml` writes would not load, though the what-if is valid:
-        it drops a base pledge event (dropped, or renamed: a drop and an add) whose pledge
-        kept events report on, the pledge made in the what-if by another event (the
-        renamed one, an added or edited pledge). The loader takes the pledge's maker from
-        the base (`events.overlay._check_drops`), so it counts those reports as dependants
-        of the dropped event and refuses the drop. [] when the file loads."""
-        drop, replace, add = self.overlay_changes()
-        events = self.base.events
-        pledged: dict[str, tuple[int, str]] = {}  # pledge id -> its dropped base maker
-        for event_id in drop:
-            index = self._index(event_id)
-            dropped = None if index is None else events[index]
-            if index is not None and isinstance(dropped, Pledge):
-                pledged[dropped.pledge] = (index, event_id)
-        for event in replace:  # a replacement making it earlier is the loader's maker
-            index = self._index(event.id)
-            if (isinstance(event, Pledge) and event.pledge in pledged and index is not None
-                    and index < pledged[event.pledge][0]):
-                del pledged[event.pledge]
-        if not pledged:
+        """Why the file `overlay_yaml` writes would not load, though the what-if is valid;
+        [] when it loads. An overlay names its base by a file, so the one case is a base
+        not read from one: a timeline read from a store (its `file` is `label:name`) or
+        generated (`<name>`)."""
+        if Path(self.base.file).is_file():
             return []
-        built = self.prepare_checks()
-        out: list[str] = []
-        for pledge, (_, maker) in pledged.items():
-            kept = [e.id for e in self._base_reports(built, maker) if e.pledge == pledge
-                    and e.id not in self.replaced and e.id not in self.dropped]
-            kept += [e.id for e in [*replace, *add]
-                     if isinstance(e, Report) and e.pledge == pledge]
-            if kept:
-                out.append(f"it drops {maker!r}, which makes pledge {pledge!r} in the base, "
-                           f"and {', '.join(repr(k) for k in kept)} report on {pledge!r}: "
-                           f"loading counts them as dependants of {maker!r}, though "
-                           "another event makes the pledge in the what-if")
-        return out
-
-    def _base_reports(self, built: Dependants, maker: str) -> list[Report]:
-        """The base's reports on the pledge of base event `maker` (among others): read off
-        the index `built`; every report when the base has problems of its own."""
-        events = self.base.events
-        if built.problems:
-            return [e for e in events if isinstance(e, Report)]
-        named = (events[i] for d in built.dependants(maker)
-                 if (i := built.position(d)) is not None)
-        return [e for e in named if isinstance(e, Report)]
+        return [f"its base {self.base.file!r} is not a file: the timeline shown was read from "
+                "a store (or generated), and an overlay names its base by a scenario or "
+                "overlay file; open that file itself (accord tui FILE, without --store) and "
+                "make the what-if there"]
 
     def overlay_changes(self) -> tuple[list[str], list[Event], list[Event]]:
         """The variant as an overlay's `drop`, `replace` and `add` (each in base order,
