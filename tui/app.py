@@ -881,20 +881,21 @@ class AccordApp(App[None]):
             return
         row = self.cursor
         removed = any(e.id == event.id for e in self.live.added)  # gone from the rows
+        # the change is tried on a copy; the app's what-if takes it once it is checked (a
+        # second toggle would not undo it: an added event removed would come back dropped)
+        trial = dataclasses.replace(self.live, dropped=set(self.live.dropped),
+                                    added=list(self.live.added))
+        trial.toggle(event.id, row)
         if len(self.rows) > WHATIF_ON_UI_ROWS and not self.live.checks_at_once:
-            # the change is tried on a copy; the app's what-if takes it once it is checked
-            # (once the base's index is built, the check reads a few events: at once)
-            trial = dataclasses.replace(self.live, dropped=set(self.live.dropped),
-                                        added=list(self.live.added))
-            trial.toggle(event.id, row)
+            # checked in the worker (once the base's index is built, the check reads a few
+            # events: at once, below)
             self.start_check(PendingDrop(self.live, event.id, row, removed), trial.problems)
             return
-        self.live.toggle(event.id, row)
-        problems = self.live.problems()
+        problems = trial.problems()
         if problems:  # e.g. a later event targets the dropped one: refuse, say why
-            self.live.toggle(event.id)
             self.refuse_drop(event.id, problems)
             return
+        self.live.dropped, self.live.added = trial.dropped, trial.added
         self.rebuild(keep=None if removed else event.id, row=row)
 
     def refuse_drop(self, event_id: str, problems: list[Problem]) -> None:
@@ -1052,12 +1053,18 @@ class AccordApp(App[None]):
         self.push_screen(EventForm(text, live, original_id, defer, problems), done)
 
     def action_write_overlay(self) -> None:
-        """Save the live what-if as an overlay file."""
+        """Save the live what-if as an overlay file. Refused, saying why, when the file
+        would not load (`LiveOverlay.overlay_problems`: a timeline read from a store)."""
         if self.live is None or self.live.empty:
             self.notify("nothing to save: drop (x), edit (e) or add (a) events first",
                         severity="warning")
             return
         live = self.live
+        unloadable = live.overlay_problems()
+        if unloadable:  # before the file name is asked for: no file would be of use
+            self.notify("\n".join(unloadable), title="cannot save the what-if",
+                        severity="error", markup=False, timeout=12)
+            return
         base = Path(live.base.file)
         default = base.with_name(f"{base.stem}-whatif.yaml")
 
