@@ -15,7 +15,7 @@ from typing import Any
 from domain.diff import comparable, leaves
 from domain.measures import overall_gap
 from domain.persistent import ChunkedMap, differing_keys, slot_of
-from domain.state import ClaimState, State
+from domain.state import State
 from domain.state_json import (
     cell_json,
     claim_json,
@@ -66,16 +66,11 @@ def step_changes(before: State, after: State) -> list[str]:
     news.append(new)
     claims: set[str] = differing_keys(before.claims, after.claims)  # type: ignore[arg-type]
     # claims whose entry is the same but whose `contested` moved with their subject's
-    # stance (thousands when a stance moves at 10^6 steps): that leaf alone differs
-    flipped = set(contested_moved(before, after, moved)) - claims
-
-    def claim_part(state: State, claim_id: str, claim: ClaimState) -> dict[str, Any]:
-        if claim_id in flipped:
-            return {"contested": state.is_contested(claim)}
-        return claim_json(state, claim_id, claim)
-
-    olds.append(_entries("claims", before, claims | flipped, claim_part))
-    news.append(_entries("claims", after, claims | flipped, claim_part))
+    # stance (thousands when a stance moves at 10^6 steps): that leaf alone differs, and
+    # it is known without building the claim's JSON (~45 ms for 3,000 of them)
+    flipped = [f for f in contested_moved(before, after, moved) if f[1] not in claims]
+    olds.append(_claims_part(before, claims, flipped, was=True))
+    news.append(_claims_part(after, claims, flipped, was=False))
     olds.append({"issues": issues_json(before), "gap": overall_gap(before)})
     news.append({"issues": issues_json(after), "gap": overall_gap(after)})
     pledges: set[str] = differing_keys(before.pledges,  # type: ignore[arg-type]
@@ -90,24 +85,45 @@ def step_changes(before: State, after: State) -> list[str]:
             if old_leaves.get(p) != new_leaves.get(p) or (p in old_leaves) != (p in new_leaves)]
 
 
-def contested_moved(before: State, after: State,
-                    cells: Iterable[tuple[str, str]]) -> list[str]:
+def contested_moved(before: State, after: State, cells: Iterable[tuple[str, str]]
+                    ) -> list[tuple[int, str, bool]]:
     """The claims about `cells` (party, issue) present in `after` whose `contested`
     differs between the two states, the same claim read in each (a claim that came or
-    went is an entry that differs). Only claims not rebutted can move, and only those
-    claiming an option that one stance disputes and the other does not."""
+    went is an entry that differs): (its slot in `after.claims`, its id, whether it was
+    contested before). Only claims not rebutted can move, and only those claiming an
+    option that one stance disputes and the other does not: for them `contested` is
+    whether the stance disputes the option (`State.is_contested`)."""
     out = []
+    claims = after.claims
+    assert isinstance(claims, ChunkedMap)
     for key in cells:
         old, new = before.cells[key], after.cells[key]
-        moving = {o for o in new.claimed if old.disputes(o) != new.disputes(o)}
+        moving = {o: old.disputes(o) for o in new.claimed if old.disputes(o) != new.disputes(o)}
         if not moving:
             continue
-        claims = after.claims
         for claim_id in new.claims:
-            claim = claims.get(claim_id)
-            if claim is not None and not claim.rebuttals and claim.option in moving:
-                out.append(claim_id)
+            slot = slot_of(claims, claim_id)
+            if slot < 0:
+                continue
+            claim = claims.entry(slot)[1]
+            if not claim.rebuttals and claim.option in moving:
+                out.append((slot, claim_id, moving[claim.option]))
     return out
+
+
+def _claims_part(state: State, changed: set[str], flipped: list[tuple[int, str, bool]],
+                 was: bool) -> dict[str, Any]:
+    """{"claims.id": JSON} of the `changed` claims present in the state and of the
+    `flipped` ones (`contested_moved`: their `contested` alone, before when `was`), in
+    the map's order."""
+    mapping: ChunkedMap[str, Any] = state.claims  # type: ignore[assignment]
+    parts: list[tuple[int, str, Any]] = [
+        (slot, f"claims.{key}", claim_json(state, key, mapping.entry(slot)[1]))
+        for key in changed if (slot := slot_of(mapping, key)) >= 0]
+    parts += [(slot, f"claims.{key}.contested", before if was else not before)  # a leaf
+              for slot, key, before in flipped]
+    parts.sort(key=lambda part: part[0])
+    return {path: value for _, path, value in parts}
 
 
 def _as_is(ids: Any) -> Any:

@@ -230,12 +230,14 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
         other._live = self._live
         return other
 
-    def _entry(self, n: int) -> Any:
-        """Slot `n` (< the slots used). Slots are only appended or overwritten, so every
-        chunk holds CHUNK of them: no walk."""
+    def entry(self, n: int) -> Any:
+        """Slot `n` (< the slots used): (key, value), as `slot_of` finds it. Slots are only
+        appended or overwritten, so every chunk holds CHUNK of them: no walk."""
         slots = self._slots
         start = slots._len - len(slots._tail)
         return slots._tail[n - start] if n >= start else slots._chunks[n // CHUNK][n % CHUNK]
+
+    _entry = entry
 
     def _slot(self, key: K) -> int:
         """The slot number holding `key`, or -1."""
