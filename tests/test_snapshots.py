@@ -315,7 +315,7 @@ def test_nearest_passes_over_a_stale_snapshot_to_an_older_valid_one(
     read = decoded_steps(monkeypatch)
     state = snapshots.nearest(app, TIMELINE.name, 1_200, TIMELINE.header)
     assert state is not None and fields(state) == fields(folded(TIMELINE, 500))
-    assert read == [500]  # the stale one at 1,000 is known by its head, never decoded
+    assert read == [500]  # the stale one at 1,000: its rules read, never decoded
     read.clear()
     # take folds on from the valid one and replaces the stale ones after it
     taken = snapshots.take(app, TIMELINE.name, every=500)
