@@ -71,6 +71,26 @@ def test_it_collects_only_when_idle_or_when_the_young_pile_up(passes: list[int])
     assert gc.isenabled()
 
 
+def test_it_leaves_alone_what_a_worker_makes_in_bulk(passes: list[int]) -> None:
+    from domain import collector as bulk
+
+    clock = Clock()
+    collector = IdleCollector(idle_s=0.0, young_limit=50_000, clock=clock)
+    collector.start()
+    try:
+        gc.collect()
+        passes.clear()
+        with bulk.paused():  # a worker reading a stored snapshot, say
+            young_garbage(60_000)
+            collector.tick()  # idle, and past the young limit: still no pass
+            assert passes == [] and bulk.making_many()
+        assert not bulk.making_many() and not gc.isenabled()  # still the app's
+        collector.tick()
+        assert passes == [1]
+    finally:
+        collector.stop()
+
+
 def test_every_tenth_pass_is_a_full_one(passes: list[int]) -> None:
     clock = Clock()
     collector = IdleCollector(idle_s=0.0, clock=clock)
