@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,9 +35,9 @@ def folded(timeline: Timeline, step: int) -> State:
 
 
 def fields(state: State) -> dict[str, Any]:
-    """Every field of the state, as `encode` writes it, without the deleted slots (a
-    Replay's maps keep them, a plain fold's dicts do not)."""
-    data = state_codec.encode(state)
+    """Every field of the state, as `encode` writes it (unpacked), without the deleted
+    slots (a Replay's maps keep them, a plain fold's dicts do not)."""
+    data = state_codec.rows(state)
     for part in ("claims", "pledges", "pledge_events", "stances"):
         data[part] = [list(e) for e in data[part] if e is not None]
     data["cells"] = [[*c[:6], [list(h) for h in c[6]], *c[7:]] for c in data["cells"]]
@@ -55,6 +56,21 @@ def test_a_state_read_back_folds_on_as_the_fold_from_step_0(
     to = min(at + further, TIMELINE.steps)
     fastread.fold_into(back, TIMELINE.events[at:to])
     assert fields(back) == fields(folded(TIMELINE, to))
+
+
+def test_encode_packs_cells_and_map_slices_into_texts_of_their_own(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # read back one text at a time (a viewer's keys wait while orjson parses one)
+    monkeypatch.setattr(state_codec, "SLOTS_PER_PART", 7)
+    state = Replay(TIMELINE).state(900)
+    data = state_codec.encode(state)
+    plain = orjson.loads(orjson.dumps(state_codec.rows(state)))  # tuples as JSON lists
+    assert [orjson.loads(text) for text in data["cells"]] == [[c] for c in plain["cells"]]
+    for part in ("claims", "pledges", "pledge_events", "stances"):
+        slots = plain[part]
+        assert len(data[part]) == (len(slots) + 6) // 7
+        assert [row for text in data[part] for row in orjson.loads(text)] == slots
+    assert fields(state_codec.decode(data, TIMELINE.header)) == fields(folded(TIMELINE, 900))
 
 
 def test_a_replay_jumps_from_an_installed_snapshot_and_steps_as_before() -> None:

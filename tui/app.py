@@ -77,6 +77,19 @@ CLAIMS_SHOWN = 60
 #: on a long timeline before the gap worker has laid the checkpoints on the way, ~8 ms
 #: per 1,000 events) is not folded on the UI thread: the panels wait for the worker.
 FAR_STEPS = 4_096
+#: The gap worker folds at full speed once nothing was drawn for this long; it leaves the
+#: interpreter to the UI as long as it worked while keys come
+GAP_FULL_SPEED_AFTER_S = 1.0
+
+
+def gap_pause(worked_s: float, quiet_s: float) -> float:
+    """How long the gap worker leaves the interpreter to the UI after a sample that took
+    `worked_s`, nothing having been drawn for `quiet_s`: as long again while keys come,
+    not at all once the app is quiet (the worker then finishes in about half the time:
+    9 s instead of 19 s at 10^6; a key arriving meanwhile waited no longer, measured)."""
+    return worked_s if quiet_s < GAP_FULL_SPEED_AFTER_S else 0.0
+
+
 #: How often the idle collector looks whether the app is idle (`tui/idle_gc.py`)
 IDLE_GC_TICK_S = 0.1
 #: A timeline of at most this many rows is searched on the UI thread (a few ms); a longer
@@ -407,9 +420,10 @@ class AccordApp(App[None]):
         try:
             if event is not None and not dropped and step > 0:
                 if replay.distance(step - 1) > FAR_STEPS:
-                    # a stored snapshot gave this step, not the one before (read next by
-                    # the snapshot worker): not folded on the UI thread
+                    # a stored snapshot gave this step, not the one before: not folded
+                    # on the UI thread, but read by the snapshot worker (if not already)
                     changes = None
+                    self.start_snapshot_read(step - 1)
                 else:
                     changes = step_changes(*replay.pair(step))
             state = replay.state(step)
@@ -538,10 +552,10 @@ class AccordApp(App[None]):
                 # the UI waits for this fold (not for a stored snapshot): no pause
                 self.post_message(GapSeries(generation, list(values), False, point))
                 continue
-            # Leave the interpreter to the UI as long again: on a long timeline each
-            # sample folds thousands of events, and the thread would hold the GIL
-            # against every keypress.
-            time.sleep(time.perf_counter() - started)
+            # Leave the interpreter to the UI as long again while keys come: on a long
+            # timeline each sample folds thousands of events, and the thread would hold
+            # the GIL against every keypress.
+            time.sleep(gap_pause(time.perf_counter() - started, self.idle_gc.quiet_for()))
             if k and k % 60 == 0:
                 self.post_message(GapSeries(generation, list(values), False, point))
         self._gap_replay = replay
@@ -572,20 +586,23 @@ class AccordApp(App[None]):
                 replay = Replay(timeline)
                 replay.install(state)
                 replay.state(step)
-            if state is None or state.step < step or step == 0:
+            if state is None or step == 0 or step - state.step >= FAR_STEPS:
                 self.post_message(SnapshotRead(generation, step, replay))
                 return
-            # The snapshot lies at the step itself: show it, then read the one before and
-            # fold on to the step before (what the step changed, and the steps back)
+            # The snapshot lies at the step or just before it (`G`: the one before the
+            # last): show the step, then read the snapshot before and fold on to the step
+            # before this one's (what the step changed, when it lies at the step; the
+            # steps back, which would each read a snapshot again, ~0.3 s holding the
+            # interpreter in `orjson.loads` at 10^6)
             self.post_message(SnapshotRead(generation, step, replay, more=True))
-            replay, asked = None, step - 1
-            state = snapshots.nearest(app, name, step - 1, timeline.header)
+            replay, asked = None, state.step - 1
+            state = snapshots.nearest(app, name, asked, timeline.header)
             if state is not None:
                 replay = Replay(timeline)
                 replay.install(state)
                 worker = get_current_worker()
                 stride = replay.every * 8
-                for target in [*range(state.step + stride, step - 1, stride), step - 1]:
+                for target in [*range(state.step + stride, asked, stride), asked]:
                     if worker.is_cancelled:
                         return
                     started = time.perf_counter()

@@ -48,6 +48,10 @@ class IdleCollector:
         """Something was drawn now: the next pass waits until the app is idle again."""
         self._last = self._clock()
 
+    def quiet_for(self) -> float:
+        """Seconds since something was last drawn (`busy`)."""
+        return self._clock() - self._last
+
     def tick(self) -> None:
         """Collect if the app is idle, or the young objects exceed `young_limit`: the
         youngest two generations, and all three as often as the collector itself would

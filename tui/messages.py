@@ -46,7 +46,9 @@ class SnapshotRead(Message):
     generation: int
     step: int
     replay: Replay | None
-    #: the worker goes on to read the step before (`step` came from a snapshot at it)
+    #: the worker goes on to read the snapshot before the one `step` came from, at or just
+    #: before it, and fold on to the step before that one (what `step` changed, the steps
+    #: back)
     more: bool = False
 
 

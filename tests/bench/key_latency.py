@@ -1,13 +1,16 @@
 """Key press to repaint in a real terminal (tmux), as an analyst sees it.
 
     .venv/bin/python tests/bench/key_latency.py TARGET [--store URL] [--keys KEYS]
+        [--during-gap] [--pause S]
 
 Starts `accord tui TARGET [--store URL]` in a tmux session of 160×50, waits until the
 gap worker is done (so every step has its checkpoints), then for each key sends it and
 polls the pane until the header's "Step N/M" changes: that is a whole frame painted
 (the app renders every panel of a step in one refresh). Polling costs ~2-5 ms a
 capture, counted in the figures: a Textual app that only prints the step answers in
-~9 ms here. Also prints the TUI process's memory after the keys. Needs tmux.
+~9 ms here. `--during-gap` presses the keys at once instead, while the gap worker folds;
+`--pause` sets the time between a repaint and the next key (0.05 s). Also prints the TUI
+process's memory after the keys. Needs tmux.
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ def main() -> None:
     parser.add_argument("target")
     parser.add_argument("--store")
     parser.add_argument("--keys", default=KEYS)
+    parser.add_argument("--during-gap", action="store_true",
+                        help="press the keys at once, while the gap worker folds")
+    parser.add_argument("--pause", type=float, default=0.05,
+                        help="seconds between a key's repaint and the next key")
     args = parser.parse_args()
     command = f".venv/bin/accord tui {args.target}"
     if args.store:
@@ -68,8 +75,9 @@ def main() -> None:
     try:
         painted = wait(lambda: step_shown() is not None, 120)
         print(f"first paint (launch → step shown): {painted:.2f} s")
-        done = wait(lambda: re.search(r"gap over time — now [^(\n]*\n", pane()), 600)
-        print(f"gap worker done after another {done:.1f} s")
+        if not args.during_gap:
+            done = wait(lambda: re.search(r"gap over time — now [^(\n]*\n", pane()), 600)
+            print(f"gap worker done after another {done:.1f} s")
         times: dict[str, list[float]] = {}
         sequence: list[tuple[float, int, str]] = []  # (time, position, key)
         for position, key in enumerate(args.keys):
@@ -83,7 +91,7 @@ def main() -> None:
             elapsed = time.perf_counter() - sent  # sending the key counts too
             times.setdefault(key, []).append(elapsed)
             sequence.append((elapsed, position, key))
-            time.sleep(0.05)
+            time.sleep(args.pause)
         print(f"TUI memory: {memory()}")
         every = sorted(t for ts in times.values() for t in ts)
         for key, ts in times.items():

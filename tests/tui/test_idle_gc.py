@@ -117,3 +117,16 @@ async def test_the_app_collects_when_idle_and_gives_the_collector_back() -> None
         await pilot.pause(0.5)  # idle: the timer's pass
         assert app.idle_gc.passes >= 1
     assert gc.isenabled()
+
+
+def test_the_gap_worker_pauses_for_keys_only_while_they_come() -> None:
+    from tui.app import GAP_FULL_SPEED_AFTER_S, gap_pause
+
+    clock = Clock()
+    collector = IdleCollector(clock=clock)
+    collector.busy()  # a step drawn
+    clock.now = 0.4
+    assert collector.quiet_for() == pytest.approx(0.4)
+    assert gap_pause(0.03, collector.quiet_for()) == 0.03  # as long again: keys come
+    clock.now = GAP_FULL_SPEED_AFTER_S + 0.1
+    assert gap_pause(0.03, collector.quiet_for()) == 0.0  # quiet: full speed

@@ -86,11 +86,14 @@ async def test_a_far_jump_starts_from_the_nearest_stored_snapshot(
         assert app.sub_title.startswith("Step 300/300") and app.gap_running
         assert not app.query_one(PositionsMatrix).loading
         assert detail(app) == expected["G detail"]
-        assert app.snapshot_reading is None
+        # then it reads the snapshot before (200) and folds to 298: the steps back
+        await settle(pilot, lambda: app.snapshot_reading is None)
+        assert app.replay is not None and app.replay.distance(250) < 20
         # a step with a snapshot of its own (200) shows it at once; what the step changed
         # needs the state before it, which the worker reads next (from the one at 100)
         app.go(199)
-        await settle(pilot, lambda: app.waiting is None)
+        await settle(pilot, lambda: app.snapshot_reading == 199)
+        assert app.waiting is None
         assert matrix_rows(app) == expected["200"]
         assert app.sub_title.startswith("Step 200/300")
         assert "changed: not known yet: the state before this step is not folded yet" in \
