@@ -8,10 +8,10 @@ their slot numbers (deleted slots as null), so a state read back compares with t
 states a Replay folded from step 0 chunk by chunk.
 
 `encode` packs each part of the state into JSON texts of its own (a cell, or 20,000 slots
-of a map), so that reading a snapshot back never parses it in one call: `orjson.loads`
-holds the interpreter while it runs, and a viewer reading a snapshot in a worker left its
-keys waiting for the whole 51 MB at 10^6 steps (0.35 s); the largest part takes ~30 ms,
-the outer text (the parts as strings) ~90 ms.
+of a map; `domain.persistence.Texts`, stored one per line after the snapshot's JSON), so
+that reading a snapshot back never parses it in one call: `orjson.loads` holds the
+interpreter while it runs, and a viewer reading a snapshot in a worker left its keys
+waiting for the whole 51 MB at 10^6 steps (0.35 s); the largest part takes ~30 ms.
 
 A snapshot is only as good as the rules that folded it: `RULES` is a digest of the fold's
 source, and `decode` refuses data folded by other rules (`StaleSnapshot`), so a change
@@ -28,12 +28,13 @@ from typing import Any
 import orjson
 
 from domain import fold, state
+from domain.persistence import Texts
 from domain.persistent import ChunkedList, ChunkedMap
 from domain.state import Cell, ClaimState, PledgeState, State
 from events.scenario import Header
 
 #: The layout of the encoded data; raise it when `encode` changes.
-FORMAT = 2
+FORMAT = 3
 #: Slots of a map in one packed part (one `orjson.loads` call each when read back)
 SLOTS_PER_PART = 20_000
 #: The parts of the state `encode` packs
@@ -58,11 +59,11 @@ def encode(s: State) -> dict[str, Any]:
     """The state `s` as JSON-ready data: `rows(s)` with its cells and maps packed into
     JSON texts (one per cell, one per `SLOTS_PER_PART` slots of a map)."""
     data = rows(s)
-    data["cells"] = [_text([cell]) for cell in data["cells"]]
+    data["cells"] = Texts(_text([cell]) for cell in data["cells"])
     for part in _PACKED[1:]:
         slots = data[part]
-        data[part] = [_text(slots[i:i + SLOTS_PER_PART])
-                      for i in range(0, len(slots), SLOTS_PER_PART)]
+        data[part] = Texts(_text(slots[i:i + SLOTS_PER_PART])
+                           for i in range(0, len(slots), SLOTS_PER_PART))
     return data
 
 
@@ -70,7 +71,7 @@ def _text(rows: list[Any]) -> str:
     return orjson.dumps(rows).decode()
 
 
-def _unpacked(texts: list[str]) -> list[Any]:
+def _unpacked(texts: list[str | bytes]) -> list[Any]:
     rows: list[Any] = []
     for text in texts:  # one short call each: the interpreter is free between them
         rows += orjson.loads(text)

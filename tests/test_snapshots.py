@@ -217,7 +217,7 @@ def test_maps_read_back_compare_by_value_with_the_maps_folded() -> None:
                                              back.cells.values(), strict=True))
 
 
-def test_a_snapshot_is_stored_as_pydantic_would_dump_it() -> None:
+def test_a_snapshot_is_stored_as_its_json_then_its_parts_one_per_line() -> None:
     import orjson
 
     from domain.aggregate import Negotiation, negotiation_id
@@ -226,11 +226,35 @@ def test_a_snapshot_is_stored_as_pydantic_would_dump_it() -> None:
     state = Replay(TIMELINE).state(300)
     snapshot = Negotiation.Snapshot.of(negotiation_id(TIMELINE.name), 301, TIMELINE.name,
                                        TIMELINE.title, TIMELINE.header.bare(), state)
-    stored = orjson.loads(app.mapper.to_stored_event(snapshot).state)
-    # the mapper hands the JSON-ready state to orjson as it is: the same JSON
-    assert stored == orjson.loads(orjson.dumps(
-        snapshot.model_dump(mode="json", exclude_none=True)))
-    assert stored["state"]["base"] is None and stored["state"]["fold"]["step"] == 300
+    row = app.mapper.to_stored_event(snapshot).state
+    head, *lines = row.split(b"\n")
+    fold = snapshot.state["fold"]
+    # the JSON pydantic would dump, each packed part a mark of the lines that hold it
+    dumped = orjson.loads(orjson.dumps(snapshot.model_dump(mode="json", exclude_none=True)))
+    marks, at = {}, 0
+    for part in ("cells", "claims", "pledges", "pledge_events", "stances"):
+        marks[part] = {"$lines": [at, at + len(fold[part])]}
+        assert lines[at:at + len(fold[part])] == [t.encode() for t in fold[part]]
+        at += len(fold[part])
+    assert at == len(lines) and len(fold["cells"]) == len(state.cells)
+    dumped["state"]["fold"].update(marks)
+    assert orjson.loads(head) == dumped
+    assert orjson.loads(head)["state"]["base"] is None
+    # read back: the parts as texts again, the state as it was
+    back: Any = app.mapper.to_domain_event(app.mapper.to_stored_event(snapshot))
+    assert [bytes(t) for t in back.state["fold"]["claims"]] == \
+        [t.encode() for t in fold["claims"]]
+    assert fields(state_codec.decode(back.state["fold"], TIMELINE.header)) == \
+        fields(folded(TIMELINE, 300))
+
+
+def test_a_row_without_parts_is_plain_json() -> None:
+    from domain.aggregate import Negotiation, negotiation_id
+
+    app = recorded("memory")
+    stored = list(app.recorder.select_events(negotiation_id(TIMELINE.name), limit=3))
+    assert all(b"\n" not in s.state for s in stored)
+    assert isinstance(app.mapper.to_domain_event(stored[1]), Negotiation.Recorded)
 
 
 def test_a_variant_takes_the_checkpoints_of_the_prefix_it_shares_with_its_base() -> None:
