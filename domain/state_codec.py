@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any
 
 import orjson
@@ -71,11 +71,12 @@ def _text(rows: list[Any]) -> str:
     return orjson.dumps(rows).decode()
 
 
-def _unpacked(texts: list[str | bytes]) -> list[Any]:
-    rows: list[Any] = []
-    for text in texts:  # one short call each: the interpreter is free between them
-        rows += orjson.loads(text)
-    return rows
+def _unpacked(texts: list[str | bytes]) -> Iterator[Any]:
+    """The rows of `texts`, parsed one text at a time (one short call each: the
+    interpreter is free between them), each text's rows freed before the next is parsed
+    (freeing a 10^6-step snapshot's parsed rows all at once held it 0.17 s)."""
+    for text in texts:
+        yield from orjson.loads(text)
 
 
 def rows(s: State) -> dict[str, Any]:
@@ -139,7 +140,7 @@ def decode(data: dict[str, Any], header: Header, persistent: bool = False) -> St
     def pledge_event(e: list[Any]) -> tuple[str, str]:
         return e[0], e[1]
 
-    def mapping(rows: list[Any], build: Any) -> Any:
+    def mapping(rows: Iterable[Any], build: Any) -> Any:
         slots = [None if row is None else build(row) for row in rows]
         if persistent:
             return ChunkedMap.of_slots(slots)
