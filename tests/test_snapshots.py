@@ -482,3 +482,23 @@ def test_store_snapshot_of_a_branch_and_of_unknown_names(sqlite_url: str) -> Non
         f"{overlay.steps - fork} own statements folded on; `accord store snapshot {base}` "
         f"stores those {base!r} lacks\n"
         f"{base}: snapshots at step {overlay.base.steps - 1}\n")
+
+
+def test_a_whole_fold_takes_over_from_installed_snapshots() -> None:
+    replay = Replay(TIMELINE, every=64)
+    installed = state_codec.decode(state_codec.encode(Replay(TIMELINE).state(900)),
+                                   TIMELINE.header, persistent=True)
+    replay.install(installed)
+    replay.state(950)  # checkpoints at 960.. would follow; 900 is the snapshot's
+    partial = Replay(TIMELINE, every=64)
+    partial.state(1_000)
+    with pytest.raises(ValueError, match="folded to step 960 of 1500, not the whole"):
+        replay.take_over(partial)
+    whole = Replay(TIMELINE, every=64)
+    whole.state()
+    replay.take_over(whole)
+    assert replay.distance(900) == 900 - 896  # the snapshot's checkpoint is let go
+    assert max(replay.distance(step) for step in range(TIMELINE.steps + 1)) < 64
+    rng = random.Random(3)
+    for step in [900, 899, 1_500, *(rng.randrange(TIMELINE.steps + 1) for _ in range(20))]:
+        assert state_json(replay.state(step), 0) == state_json(folded(TIMELINE, step), 0)

@@ -656,7 +656,12 @@ class AccordApp(App[None]):
         if (done := self._gap_replay) is not None:
             self._gap_replay = None
             if done.timeline is self.replay.timeline:
-                self.replay.adopt_checkpoints(done)
+                if self.gap_failed is None:  # it folded the whole timeline: its own
+                    # checkpoints replace those read from stored snapshots (whole states
+                    # of their own, ~150 MB each at 10^6)
+                    self.replay.take_over(done)
+                else:
+                    self.replay.adopt_checkpoints(done)
                 # ~250 checkpoints at 10^6 steps live as long as the replay: out of the
                 # collector's reach, or a full collection rescanning them lands on some
                 # keypress (~0.2-0.3 s)
