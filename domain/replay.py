@@ -130,7 +130,7 @@ class Replay:
         """Take the checkpoints of `other`, which folded this whole timeline (one every
         `every` steps), in place of this Replay's own. Those installed from stored
         snapshots, or adopted from a worker that started from one, hold states that share
-        nothing with a fold from step 0 (each a whole state: ~150 MB at 10^6 steps); they
+        nothing with a fold from step 0 (each a whole state: ~470 MB at 10^6 steps); they
         are let go here. A jump still folds at most `every` events. Call it once `other`
         is no longer folding."""
         if other.timeline is not self.timeline or other.every != self.every:

@@ -592,8 +592,8 @@ class AccordApp(App[None]):
             # The snapshot lies at the step or just before it (`G`: the one before the
             # last): show the step, then read the snapshot before and fold on to the step
             # before this one's (what the step changed, when it lies at the step; the
-            # steps back, which would each read a snapshot again, ~0.3 s holding the
-            # interpreter in `orjson.loads` at 10^6)
+            # steps back, which no checkpoint is near until then: `k` after `G` would
+            # wait for a read of its own)
             self.post_message(SnapshotRead(generation, step, replay, more=True))
             replay, asked = None, state.step - 1
             state = snapshots.nearest(app, name, asked, timeline.header)
@@ -658,7 +658,7 @@ class AccordApp(App[None]):
             if done.timeline is self.replay.timeline:
                 if self.gap_failed is None:  # it folded the whole timeline: its own
                     # checkpoints replace those read from stored snapshots (whole states
-                    # of their own, ~150 MB each at 10^6)
+                    # of their own: ~470 MB at 10^6 steps, ~290 MB at 800,000)
                     self.replay.take_over(done)
                 else:
                     self.replay.adopt_checkpoints(done)
