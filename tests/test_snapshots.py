@@ -130,14 +130,7 @@ def test_the_repository_starts_from_a_snapshot_and_gives_the_same_state(
         sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     app = recorded(sqlite_url)
     snapshots.take(app, TIMELINE.name, every=500)
-    read: list[int] = []
-    original = state_codec.decode
-
-    def decode(data: dict[str, Any], *args: Any, **kwargs: Any) -> State:
-        read.append(data["step"])
-        return original(data, *args, **kwargs)
-
-    monkeypatch.setattr(state_codec, "decode", decode)
+    read = decoded_steps(monkeypatch)
     for step in (499, 500, 1_234, 1_500):
         aggregate = app.negotiation(TIMELINE.name, step)
         assert state_json(aggregate.state, 0) == state_json(folded(TIMELINE, step), 0)
