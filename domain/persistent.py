@@ -1,8 +1,10 @@
 """Containers that share structure between copies, so that a `Replay` can keep a
 checkpoint every few thousand steps and restore one in well under a millisecond.
 
-Both keep their items in frozen chunks (tuples, shared by every copy) plus a small
-mutable tail: a copy costs O(items / CHUNK), and a write copies at most one chunk.
+Both keep their items in frozen chunks (tuples, shared by every copy), grouped in frozen
+blocks of chunks, plus a few open chunks and a small mutable tail: a copy costs
+O(items / (CHUNK · BLOCK) + BLOCK + CHUNK), and a write copies at most a chunk and its
+block.
 They stand in for the lists and dicts of `domain.state` in the states a Replay folds;
 `domain.fold` works on either unchanged. The standard library has no persistent
 sequence or ordered map, and a HAMT (e.g. `immutables.Map`) neither keeps insertion
@@ -25,19 +27,30 @@ T = TypeVar("T")
 #: checkpoint every 1,024, chunks of 64 took ~110 MB less than chunks of 256), large
 #: enough that a copy of 10^6 ids is some 16,000 pointers (~0.1 ms).
 CHUNK = 64
+#: Full chunks per frozen block: a copy copies the list of blocks and the open block's
+#: chunks, so a checkpoint of a 10^6-item list is some 250 + 64 pointers, not 16,000
+#: (at 10^6 steps, a checkpoint every 1,024: ~310 MB of chunk lists without blocks).
+BLOCK = 64
 
 
 class ChunkedList(MutableSequence[T]):
     """A list whose copies share its frozen chunks. Fast at the end: appends, reads and
-    deletions near the end (what the fold does); an index far back walks the chunks."""
+    deletions near the end (what the fold does); an index far back walks the chunks.
 
-    __slots__ = ("_chunks", "_len", "_tail", "_uniform")
+    Full chunks are grouped in frozen blocks of BLOCK chunks, the open block's chunks kept
+    in a short list: a copy copies the list of blocks, at most BLOCK chunks and the tail
+    (O(len / (CHUNK · BLOCK) + BLOCK + CHUNK)), and a write far back copies a chunk and
+    its block."""
+
+    __slots__ = ("_blocks", "_chunks", "_len", "_tail", "_uniform")
 
     def __init__(self, items: Iterable[T] = ()) -> None:
+        self._blocks: list[tuple[tuple[T, ...], ...]] = []
         self._chunks: list[tuple[T, ...]] = []
         self._tail: list[T] = []
         self._len = 0
-        #: every chunk holds CHUNK items (no deletion or insertion before the tail yet)
+        #: every block holds BLOCK chunks of CHUNK items (no deletion or insertion before
+        #: the tail yet)
         self._uniform = True
         for item in items:
             self.append(item)
@@ -48,15 +61,19 @@ class ChunkedList(MutableSequence[T]):
         builds, ~10 times faster: a snapshot read back holds 10^6 ids)."""
         out: ChunkedList[T] = cls.__new__(cls)
         full = len(items) - len(items) % CHUNK
-        out._chunks = [tuple(items[i:i + CHUNK]) for i in range(0, full, CHUNK)]
+        chunks = [tuple(items[i:i + CHUNK]) for i in range(0, full, CHUNK)]
+        blocked = len(chunks) - len(chunks) % BLOCK
+        out._blocks = [tuple(chunks[i:i + BLOCK]) for i in range(0, blocked, BLOCK)]
+        out._chunks = chunks[blocked:]
         out._tail = items[full:]
         out._len = len(items)
         out._uniform = True
         return out
 
     def copy(self) -> ChunkedList[T]:
-        """An independent copy sharing the frozen chunks (O(len / CHUNK))."""
+        """An independent copy sharing the frozen blocks and chunks."""
         other: ChunkedList[T] = ChunkedList.__new__(ChunkedList)
+        other._blocks = self._blocks.copy()
         other._chunks = self._chunks.copy()
         other._tail = self._tail.copy()
         other._len = self._len
@@ -72,26 +89,58 @@ class ChunkedList(MutableSequence[T]):
         tail.append(value)
         self._len += 1
         if len(tail) >= CHUNK:
-            self._chunks.append(tuple(tail))
             self._tail = []
+            chunks = self._chunks
+            chunks.append(tuple(tail))
+            if len(chunks) >= BLOCK:
+                self._blocks.append(tuple(chunks))
+                self._chunks = []
 
-    def _locate(self, index: int) -> tuple[int, int]:
-        """(chunk number, offset) of `index`; chunk number -1 is the tail."""
+    def _locate(self, index: int) -> tuple[int, int, int]:
+        """(block number, chunk number, offset) of `index`: block -1 is the tail (chunk
+        number 0), block -2 the open block's chunks."""
         if index < 0:
             index += self._len
         if not 0 <= index < self._len:
             raise IndexError("list index out of range")
         start = self._len - len(self._tail)
         if index >= start:
-            return -1, index - start
+            return -1, 0, index - start
         if self._uniform:
-            return divmod(index, CHUNK)
-        chunks = self._chunks
-        for n in range(len(chunks) - 1, -1, -1):
-            start -= len(chunks[n])
+            block, rest = divmod(index, CHUNK * BLOCK)
+            if block < len(self._blocks):
+                return (block, *divmod(rest, CHUNK))
+            return (-2, *divmod(index - len(self._blocks) * CHUNK * BLOCK, CHUNK))
+        for k in range(len(self._chunks) - 1, -1, -1):
+            start -= len(self._chunks[k])
             if index >= start:
-                return n, index - start
+                return -2, k, index - start
+        for b in range(len(self._blocks) - 1, -1, -1):
+            chunks = self._blocks[b]
+            for k in range(len(chunks) - 1, -1, -1):
+                start -= len(chunks[k])
+                if index >= start:
+                    return b, k, index - start
         raise AssertionError("unreachable: the chunks hold len items")
+
+    def _chunk(self, block: int, k: int) -> tuple[T, ...]:
+        return self._chunks[k] if block == -2 else self._blocks[block][k]
+
+    def _put_chunk(self, block: int, k: int, chunk: tuple[T, ...] | None) -> None:
+        """Chunk `k` of `block` (as `_locate` numbers them) replaced; removed if None (a
+        block left without chunks goes too)."""
+        if block == -2:
+            if chunk is None:
+                del self._chunks[k]
+            else:
+                self._chunks[k] = chunk
+            return
+        old = self._blocks[block]
+        new = (*old[:k], *(() if chunk is None else (chunk,)), *old[k + 1:])
+        if new:
+            self._blocks[block] = new
+        else:
+            del self._blocks[block]
 
     @overload
     def __getitem__(self, index: int) -> T: ...
@@ -111,32 +160,29 @@ class ChunkedList(MutableSequence[T]):
                 out.reverse()
                 return out
             return list(self)[index]
-        n, offset = self._locate(index)
-        return self._tail[offset] if n < 0 else self._chunks[n][offset]
+        block, k, offset = self._locate(index)
+        return self._tail[offset] if block == -1 else self._chunk(block, k)[offset]
 
     def __setitem__(self, index: Any, value: Any) -> None:
         if isinstance(index, slice):
             raise TypeError("ChunkedList does not support slice assignment")
-        n, offset = self._locate(index)
-        if n < 0:
+        block, k, offset = self._locate(index)
+        if block == -1:
             self._tail[offset] = value
         else:
-            chunk = self._chunks[n]
-            self._chunks[n] = (*chunk[:offset], value, *chunk[offset + 1:])
+            chunk = self._chunk(block, k)
+            self._put_chunk(block, k, (*chunk[:offset], value, *chunk[offset + 1:]))
 
     def __delitem__(self, index: Any) -> None:
         if isinstance(index, slice):
             raise TypeError("ChunkedList does not support slice deletion")
-        n, offset = self._locate(index)
-        if n < 0:
+        block, k, offset = self._locate(index)
+        if block == -1:
             del self._tail[offset]
         else:
-            chunk = self._chunks[n]
+            chunk = self._chunk(block, k)
             self._uniform = False
-            if len(chunk) == 1:
-                del self._chunks[n]
-            else:
-                self._chunks[n] = chunk[:offset] + chunk[offset + 1:]
+            self._put_chunk(block, k, chunk[:offset] + chunk[offset + 1:] or None)
         self._len -= 1
 
     def insert(self, index: int, value: T) -> None:
@@ -144,39 +190,55 @@ class ChunkedList(MutableSequence[T]):
         if index >= self._len:
             self.append(value)
             return
-        n, offset = self._locate(index)
-        if n < 0:
+        block, k, offset = self._locate(index)
+        self._uniform = False  # (in the tail too: it may outgrow CHUNK)
+        if block == -1:
             self._tail.insert(offset, value)
         else:
-            chunk = self._chunks[n]
-            self._uniform = False
-            self._chunks[n] = (*chunk[:offset], value, *chunk[offset:])
+            chunk = self._chunk(block, k)
+            self._put_chunk(block, k, (*chunk[:offset], value, *chunk[offset:]))
         self._len += 1
 
+    def _frozen(self) -> Iterator[tuple[T, ...]]:
+        """The frozen chunks in order."""
+        return chain(chain.from_iterable(self._blocks), self._chunks)
+
     def __iter__(self) -> Iterator[T]:
-        return chain(chain.from_iterable(self._chunks), self._tail)
+        return chain(chain.from_iterable(self._frozen()), self._tail)
 
     def __reversed__(self) -> Iterator[T]:
         yield from reversed(self._tail)
         for chunk in reversed(self._chunks):
             yield from reversed(chunk)
+        for block in reversed(self._blocks):
+            for chunk in reversed(block):
+                yield from reversed(chunk)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ChunkedList):
             if self._len != other._len:
                 return False
-            mine, theirs = self._chunks, other._chunks
-            if len(mine) == len(theirs) and [*map(len, mine)] == [*map(len, theirs)]:
-                # the same chunk boundaries (two copies of one list, say): list equality
-                # skips the chunks they share by identity, all in C (generators over the
-                # chunks cost ~25 ms a step back at 10^6 steps)
-                return self._tail == other._tail and mine == theirs
+            if (self._uniform and other._uniform) or self._same_boundaries(other):
+                # tuple and list equality skip the blocks and chunks both share by
+                # identity, all in C (generators over the chunks cost ~25 ms a step
+                # back at 10^6 steps)
+                return (self._tail == other._tail and self._chunks == other._chunks
+                        and self._blocks == other._blocks)
         if isinstance(other, ChunkedList | list | tuple):
-            # (other chunk boundaries: a list read back from a snapshot against one folded
-            # with deletions) two whole lists compared in C: ~1 ms for 3·10^4 ids, where a
+            # (other boundaries: a list read back from a snapshot against one folded with
+            # deletions) two whole lists compared in C: ~1 ms for 3·10^4 ids, where a
             # generator over the pairs took ~100 ms for a state's 24 cells
             return len(self) == len(other) and list(self) == list(other)
         return NotImplemented
+
+    def _same_boundaries(self, other: ChunkedList[Any]) -> bool:
+        """Whether both cut their items at the same places (two copies of one list after
+        deletions, say): the blocks they share by identity are not looked into."""
+        mine, theirs = self._blocks, other._blocks
+        return (len(mine) == len(theirs) and len(self._tail) == len(other._tail)
+                and [*map(len, self._chunks)] == [*map(len, other._chunks)]
+                and all(x is y or [*map(len, x)] == [*map(len, y)]
+                        for x, y in zip(mine, theirs, strict=True)))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -235,7 +297,13 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
         appended or overwritten, so every chunk holds CHUNK of them: no walk."""
         slots = self._slots
         start = slots._len - len(slots._tail)
-        return slots._tail[n - start] if n >= start else slots._chunks[n // CHUNK][n % CHUNK]
+        if n >= start:
+            return slots._tail[n - start]
+        block, rest = divmod(n, CHUNK * BLOCK)
+        if block < len(slots._blocks):
+            return slots._blocks[block][rest // CHUNK][rest % CHUNK]
+        rest = n - len(slots._blocks) * CHUNK * BLOCK
+        return slots._chunks[rest // CHUNK][rest % CHUNK]
 
     _entry = entry
 
@@ -315,21 +383,28 @@ def differing_keys(a: ChunkedMap[K, V], b: ChunkedMap[K, V]) -> set[K]:
     with another value object): O(chunks + changed chunks), as the chunks both still
     share are skipped by identity."""
     out: set[K] = set()
-    sa, sb = a._slots, b._slots
-    blocks_a = [*sa._chunks, tuple(sa._tail)]
-    blocks_b = [*sb._chunks, tuple(sb._tail)]
+    # both cut at the same places (slots are only appended or overwritten): chunk k of
+    # block n holds the same slots in both, the open block's chunks and then the tail
+    # standing as block number len(blocks); blocks both share are skipped whole
+    blocks_a = [*a._slots._blocks, (*a._slots._chunks, tuple(a._slots._tail))]
+    blocks_b = [*b._slots._blocks, (*b._slots._chunks, tuple(b._slots._tail))]
     for n in range(max(len(blocks_a), len(blocks_b))):
-        x = blocks_a[n] if n < len(blocks_a) else ()
-        y = blocks_b[n] if n < len(blocks_b) else ()
-        if x is y:
+        block_a = blocks_a[n] if n < len(blocks_a) else ()
+        block_b = blocks_b[n] if n < len(blocks_b) else ()
+        if block_a is block_b:
             continue
-        for i in range(max(len(x), len(y))):
-            ex = x[i] if i < len(x) else _GONE
-            ey = y[i] if i < len(y) else _GONE
-            # copies of one map share their entries: identity tells them apart; a map
-            # read back from a snapshot has entries of its own, equal where unchanged
-            if ex is not ey and ex != ey:
-                out.update(e[0] for e in (ex, ey) if e is not _GONE)
+        for k in range(max(len(block_a), len(block_b))):
+            x = block_a[k] if k < len(block_a) else ()
+            y = block_b[k] if k < len(block_b) else ()
+            if x is y:
+                continue
+            for i in range(max(len(x), len(y))):
+                ex = x[i] if i < len(x) else _GONE
+                ey = y[i] if i < len(y) else _GONE
+                # copies of one map share their entries: identity tells them apart; a map
+                # read back from a snapshot has entries of its own, equal where unchanged
+                if ex is not ey and ex != ey:
+                    out.update(e[0] for e in (ex, ey) if e is not _GONE)
     return out
 
 

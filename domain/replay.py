@@ -4,8 +4,9 @@ Moving forward applies only the next events to the state in hand. Every `every` 
 the fold passes, it keeps a copy of the state (a checkpoint); moving back, or jumping far
 ahead, starts from the nearest checkpoint at or before the step instead of from step 0.
 States and checkpoints share structure (`domain.persistent`): a checkpoint costs the
-memory of what changed since the one before, and restoring one is O(cells + items / CHUNK);
-a jump folds at most `every` events. docs/benchmark.md has the figures.
+memory of what changed since the one before, and restoring one is
+O(cells + items / (CHUNK · BLOCK)); a jump folds at most `every` events.
+docs/benchmark.md has the figures.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from events.scenario import Header
 from events.timeline import Timeline
 
 #: Steps between checkpoints. A jump folds at most this many events after restoring the
-#: nearest checkpoint (O(cells + items / CHUNK), under a millisecond at 10^6 steps); a
+#: nearest checkpoint (O(cells + items / (CHUNK · BLOCK)), under a millisecond at 10^6 steps); a
 #: checkpoint costs memory for what changed since the one before. Measured at 10^6 steps
 #: (docs/benchmark.md): every 1,024 a jump takes p95 ~15-25 ms, every 4,096 ~110 ms (with
 #: pages dropped and read again), for ~200 MB more checkpoints.
@@ -182,7 +183,7 @@ class Replay:
 
     def snapshot(self, step: int | None = None) -> State:
         """A state after `step` events that stays as it is when this Replay moves on
-        (it shares frozen chunks with the Replay's: O(cells + items / CHUNK)). Read it,
+        (it shares frozen chunks with the Replay's: O(cells + items / (CHUNK · BLOCK))). Read it,
         do not fold on it (`copy` gives one to fold on)."""
         state = self.state(step)
         return thaw(freeze(state), state.header)
@@ -195,7 +196,7 @@ class Replay:
 
 
 #: A checkpoint: the cells as tuples, their lists and the four maps as structure-sharing
-#: copies (`domain.persistent`): O(cells + items / CHUNK) to take and to restore, and the
+#: copies (`domain.persistent`): O(cells + items / (CHUNK · BLOCK)) to take and to restore, and the
 #: chunks frozen before the previous checkpoint are shared with it, so a checkpoint costs
 #: memory only for what changed since.
 Frozen = tuple[Any, ...]

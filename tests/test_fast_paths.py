@@ -4,13 +4,16 @@ store reader, the batched append, and a retraction's withdraw against a full ref
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import domain.persistent
 from domain import fastread, fold
 from domain.application import Negotiations
 from domain.changes import json_changes, step_changes
@@ -25,6 +28,20 @@ from events.timeline import Timeline
 
 SPECS = st.builds(synthetic.Spec, events=st.integers(1, 600), parties=st.integers(2, 4),
                   issues=st.integers(1, 3), seed=st.integers(0, 10_000))
+
+
+@pytest.fixture(autouse=True, scope="module", params=["chunks of 64, blocks of 64",
+                                                      "chunks of 4, blocks of 3"])
+def chunking(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test here runs twice: with the containers' own sizes, and with sizes small
+    enough that the timelines and lists here fill many blocks (4 × 3 = 12 items each)."""
+    sizes = (domain.persistent.CHUNK, domain.persistent.BLOCK)
+    if request.param.startswith("chunks of 4"):
+        domain.persistent.CHUNK, domain.persistent.BLOCK = 4, 3
+    try:
+        yield
+    finally:
+        domain.persistent.CHUNK, domain.persistent.BLOCK = sizes
 
 
 def fold_plain(timeline: Timeline, step: int) -> State:
@@ -150,7 +167,7 @@ def test_the_state_read_from_postgresql_equals_folding_the_first_events(
 # The structure-sharing containers of a Replay's states behave as a list and a dict, and a
 # copy is independent of the original whatever either does afterwards.
 
-LIST_OPS = st.lists(st.tuples(st.sampled_from(["append", "del", "set", "copy"]),
+LIST_OPS = st.lists(st.tuples(st.sampled_from(["append", "del", "set", "insert", "copy"]),
                               st.integers(0, 10_000)), max_size=1_500)
 
 
@@ -170,6 +187,9 @@ def test_chunked_list_behaves_as_a_list(ops: list[tuple[str, int]]) -> None:
         elif op == "set":
             chunked[-(n % len(model)) - 1] = n
             model[-(n % len(model)) - 1] = n
+        elif op == "insert":
+            chunked.insert(n % (len(model) + 1), n)
+            model.insert(n % (len(model) + 1), n)
         else:
             copies.append((chunked.copy(), list(model)))
         start = n % (len(model) + 1)
