@@ -28,24 +28,24 @@ _LINE = b"\n"
 _MARK = "$lines"
 
 
-class Texts(list[str | bytes]):
+class Texts(list[str | bytes | memoryview]):
     """JSON texts, each parsed on its own when read back (see the module): as stored
     JSON, a list of strings; in a row the mapper writes, lines after the event's JSON,
-    read back as bytes."""
+    read back as views into the row's bytes."""
 
 
 def _lift(value: Any, lines: list[bytes]) -> Any:
     """`value` (a JSON-ready field) with every `Texts` in its dicts moved to `lines`."""
     if isinstance(value, Texts):
         start = len(lines)
-        lines.extend(t.encode() if isinstance(t, str) else t for t in value)
+        lines.extend(t.encode() if isinstance(t, str) else bytes(t) for t in value)
         return {_MARK: [start, len(lines)]}
     if isinstance(value, dict):
         return {key: _lift(item, lines) for key, item in value.items()}
     return value
 
 
-def _lower(value: Any, lines: list[bytes]) -> Any:
+def _lower(value: Any, lines: list[memoryview]) -> Any:
     """`value` with every marker `_lift` left replaced by its `Texts` from `lines`."""
     if isinstance(value, dict):
         if len(value) == 1 and _MARK in value:
@@ -53,6 +53,19 @@ def _lower(value: Any, lines: list[bytes]) -> Any:
             return Texts(lines[start:stop])
         return {key: _lower(item, lines) for key, item in value.items()}
     return value
+
+
+def _lines(stored: bytes) -> list[memoryview]:
+    """The lines of `stored`, as views into it: `bytes.split` copied a 10^6-step
+    snapshot's 51 MB while holding the interpreter (20-50 ms of a viewer's keys)."""
+    view = memoryview(stored)
+    lines: list[memoryview] = []
+    start = 0
+    while (end := stored.find(_LINE, start)) != -1:
+        lines.append(view[start:end])
+        start = end + 1
+    lines.append(view[start:])
+    return lines
 
 
 class OrjsonTranscoder(Transcoder):
@@ -102,8 +115,8 @@ class PydanticMapper(Mapper[Any]):
         if self.compressor:
             stored = self.compressor.decompress(stored)
         if _LINE in stored:  # the event's JSON, then the lines of its Texts
-            head, *lines = stored.split(_LINE)
-            state: dict[str, Any] = _lower(self.transcoder.decode(head), lines)
+            head, *lines = _lines(stored)
+            state: dict[str, Any] = _lower(self.transcoder.decode(bytes(head)), lines)
         else:
             state = self.transcoder.decode(stored)
         cls = resolve_topic(stored_event.topic)

@@ -270,14 +270,24 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
             self[key] = value
 
     @classmethod
-    def of_slots(cls, slots: list[tuple[K, V] | None]) -> ChunkedMap[K, V]:
+    def of_slots(cls, slots: Iterable[tuple[K, V] | None]) -> ChunkedMap[K, V]:
         """A map of `slots` as `slots()` gives them: (key, value) or None for a deleted
-        slot, so that its slot numbers are those of the map it was read from."""
+        slot, so that its slot numbers are those of the map it was read from. One pass
+        over `slots`, which may be a generator (a snapshot read lets a viewer's keys
+        through between its texts: `domain.state_codec.decode`)."""
         out: ChunkedMap[K, V] = cls.__new__(cls)
-        entries = [_GONE if entry is None else entry for entry in slots]
+        entries: list[Any] = []
+        index: dict[K, tuple[int, ...]] = {}
+        append = entries.append
+        for n, entry in enumerate(slots):
+            if entry is None:
+                append(_GONE)
+            else:
+                index[entry[0]] = (n,)
+                append(entry)
         out._slots = ChunkedList.of(entries)
-        out._index = {entry[0]: (n,) for n, entry in enumerate(entries) if entry is not _GONE}
-        out._live = len(out._index)
+        out._index = index
+        out._live = len(index)
         return out
 
     def slots(self) -> Iterator[tuple[K, V] | None]:

@@ -17,7 +17,7 @@ older one, and `take` writes it anew at the same step, in place of the old row
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -81,13 +81,14 @@ def _kept(app: Application[Any], ident: UUID, step: int) -> dict[int, str | None
 
 
 def nearest(app: Application[Any], name: str, step: int, header: Header,
-            persistent: bool = True) -> State | None:
+            persistent: bool = True, pace: Callable[[], None] | None = None) -> State | None:
     """The fold state of timeline `name` from the stored snapshot nearest at or before
     `step` folded by the running rules, passing over those folded by others (None when
     there is none). Snapshots are read newest first, one at a time: the nearest is
     almost always of the running rules (`take` replaces the others), and reading the rules
     of every snapshot first (`snapshot_store.rules`) cost SQLite a read of each whole
-    row (0.23 s of a far step's ~1.2 s at 10^6)."""
+    row (0.23 s of a far step's ~1.2 s at 10^6). `pace()` is called between the parts
+    of the state read (`state_codec.decode`): a thread can stand aside there."""
     assert app.snapshots is not None, "the application keeps snapshots"
     ident = negotiation_id(name)
     top = step + 1  # the aggregate's version after `step` statements
@@ -101,7 +102,7 @@ def nearest(app: Application[Any], name: str, step: int, header: Header,
             data = snapshot.state.get("fold")
             if isinstance(data, dict) and data.get("rules") == state_codec.RULES:
                 try:  # (decode checks the rules too, and the layout's version)
-                    return state_codec.decode(data, header, persistent)
+                    return state_codec.decode(data, header, persistent, pace)
                 except state_codec.StaleSnapshot:
                     pass
             top = snapshot.originator_version - 1  # folded by other rules: an older one

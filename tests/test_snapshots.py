@@ -58,19 +58,40 @@ def test_a_state_read_back_folds_on_as_the_fold_from_step_0(
     assert fields(back) == fields(folded(TIMELINE, to))
 
 
-def test_encode_packs_cells_and_map_slices_into_texts_of_their_own(
+def test_encode_packs_each_part_into_short_texts_of_flat_rows(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # read back one text at a time (a viewer's keys wait while orjson parses one)
-    monkeypatch.setattr(state_codec, "SLOTS_PER_PART", 7)
+    # read back one short text at a time (a viewer's keys wait while orjson parses one)
+    monkeypatch.setattr(state_codec, "TEXT_BYTES", 300)
     state = Replay(TIMELINE).state(900)
     data = state_codec.encode(state)
     plain = orjson.loads(orjson.dumps(state_codec.rows(state)))  # tuples as JSON lists
-    assert [orjson.loads(text) for text in data["cells"]] == [[c] for c in plain["cells"]]
-    for part in ("claims", "pledges", "pledge_events", "stances"):
-        slots = plain[part]
-        assert len(data[part]) == (len(slots) + 6) // 7
-        assert [row for text in data[part] for row in orjson.loads(text)] == slots
+    flat_cells = []
+    for (party, issue, option, accepts, rejects, conditions, history, claims, events,
+         claimed, rebutted) in plain["cells"]:
+        flat_cells += [[party, issue, option, accepts, rejects, conditions, claimed, rebutted,
+                        len(history), len(claims), len(events)], *history, *claims, *events]
+    assert any(len(c[6]) > 20 for c in plain["cells"])  # cells long enough to be cut
+    for part, rows in [("cells", flat_cells),
+                       *((part, plain[part]) for part in
+                         ("claims", "pledges", "pledge_events", "stances"))]:
+        texts = [orjson.loads(text) for text in data[part]]
+        assert [row for text in texts for row in text] == rows, part
+        assert len(texts) > 1, part
+        # each text about TEXT_BYTES, at most twice that unless it holds a single row
+        assert all(len(text) <= 2 * 300 or len(parsed) == 1
+                   for text, parsed in zip(data[part], texts, strict=True)), part
     assert fields(state_codec.decode(data, TIMELINE.header)) == fields(folded(TIMELINE, 900))
+
+
+def test_decode_paces_itself_once_before_each_text() -> None:
+    # a viewer's worker stands aside there while a key is answered (`tui/ui_first.py`)
+    data = state_codec.encode(Replay(TIMELINE).state(900))
+    texts = sum(len(data[part]) for part in ("cells", "claims", "pledges", "pledge_events",
+                                             "stances"))
+    paced: list[int] = []
+    back = state_codec.decode(data, TIMELINE.header, True, pace=lambda: paced.append(1))
+    assert len(paced) == texts
+    assert fields(back) == fields(folded(TIMELINE, 900))
 
 
 def test_a_replay_jumps_from_an_installed_snapshot_and_steps_as_before() -> None:
@@ -229,7 +250,7 @@ def test_a_snapshot_is_stored_as_its_json_then_its_parts_one_per_line() -> None:
         marks[part] = {"$lines": [at, at + len(fold[part])]}
         assert lines[at:at + len(fold[part])] == [t.encode() for t in fold[part]]
         at += len(fold[part])
-    assert at == len(lines) and len(fold["cells"]) == len(state.cells)
+    assert at == len(lines) and len(fold["cells"]) >= 1
     dumped["state"]["fold"].update(marks)
     assert orjson.loads(head) == dumped
     assert orjson.loads(head)["state"]["base"] is None
