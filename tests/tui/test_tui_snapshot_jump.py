@@ -68,10 +68,10 @@ async def test_a_far_jump_starts_from_the_nearest_stored_snapshot(
     release = threading.Event()
     nearest = snapshots.nearest
 
-    def held_at_199(app: Any, name: str, step: int, *args: Any) -> Any:
+    def held_at_199(app: Any, name: str, step: int, *args: Any, **kwargs: Any) -> Any:
         if step == 199:  # the worker's second read for step 200: the step before it
             assert release.wait(10), "the test never released the second read"
-        return nearest(app, name, step, *args)
+        return nearest(app, name, step, *args, **kwargs)
 
     monkeypatch.setattr(snapshots, "nearest", held_at_199)
     app = HeldGaps(TIMELINE.name, store=sqlite_url, keymap={})  # its gap worker never runs
