@@ -366,3 +366,28 @@ async def test_an_edit_that_moves_an_event_keeps_the_cursor_and_marks_on_their_e
         assert app.replay is not None and app.replay.steps == 9
         assert [e.id for e in app.replay.timeline.events][-1] == "shelling-report"
         assert "what-if: 1 dropped, 1 edited, 0 added" in app.sub_title
+
+
+@pytest.mark.asyncio
+async def test_the_claims_panel_repaints_only_when_its_text_changes() -> None:
+    from tui.components.claims import ClaimsPledges, claims_text
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        panel = app.query_one(ClaimsPledges)
+        updates: list[str] = []
+        original = panel.update
+
+        def counted(content: Any = "", *, layout: bool = True) -> None:
+            updates.append(str(content))
+            original(content, layout=layout)
+
+        panel.update = counted  # type: ignore[method-assign]
+        state: dict[str, Any] = {"claims": {}, "pledges": {}}
+        panel.show(state, None)  # step 0 shows the same already: nothing repainted
+        assert updates == []
+        panel.show(state, None, (3, 0))  # "… 3 earlier not shown" now
+        panel.show(state, None, (3, 0))
+        assert updates == [claims_text(state, None, (3, 0)).plain]
+        assert "3 earlier not shown" in updates[0]

@@ -57,7 +57,14 @@ class ClaimsPledges(Static):
         height = self.content_size.height
         return most if height <= 0 else max(2, min(most, (height - 4) // 2))
 
+    _shown: Text | None = None
+
     def show(self, state: dict[str, Any], event: str | None,
              left_out: tuple[int, int] = (0, 0)) -> None:
-        """Render the claims and pledges of a JSON state (or of part of it)."""
-        self.update(claims_text(state, event, left_out), layout=sized_by_content(self))
+        """Render the claims and pledges of a JSON state (or of part of it); nothing to
+        do when they read as they do on screen (most steps at 10^6: ~3 ms a step saved)."""
+        text = claims_text(state, event, left_out)
+        if text == self._shown:
+            return
+        self._shown = text
+        self.update(text, layout=sized_by_content(self))
