@@ -128,3 +128,43 @@ async def test_without_snapshots_a_far_jump_waits_for_the_gap_worker(
         assert app.waiting == 300 and app.sub_title.endswith("· folding… 0 %")
         assert app.query_one(PositionsMatrix).loading
         assert app.snapshot_absent == 300
+
+
+@pytest.mark.asyncio
+async def test_the_gap_worker_stands_aside_while_a_snapshot_read_is_waited_for(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # both fold at once otherwise, each at half speed: the state a far jump waits for
+    # came ~0.2-0.3 s later at 10^6 (1.7-1.9 s against 2.0-2.1 s)
+    monkeypatch.setattr(tui.app, "FAR_STEPS", 20)
+    stored(sqlite_url, every=100)
+    go, release = threading.Event(), threading.Event()
+    folded: list[int] = []
+    fold = tui.app.fold_giving_way
+    nearest = snapshots.nearest
+
+    def gap_held(replay: Any, start: int, step: int, give_way: Any) -> Any:
+        if give_way != app.ui_first.give_way:  # the gap worker's (a snapshot read's: not)
+            assert go.wait(10), "the test never let the gap worker go"
+            give_way()
+            folded.append(step)
+        return fold(replay, start, step, give_way)
+
+    def held(app: Any, name: str, step: int, *args: Any, **kwargs: Any) -> Any:
+        if step == 300:
+            assert release.wait(10), "the test never released the read"
+        return nearest(app, name, step, *args, **kwargs)
+
+    monkeypatch.setattr(tui.app, "fold_giving_way", gap_held)
+    monkeypatch.setattr(snapshots, "nearest", held)
+    app = AccordApp(TIMELINE.name, store=sqlite_url, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: app.replay is not None)
+        await pilot.press("G")
+        await settle(pilot, lambda: app.waiting == 300 and app.snapshot_reading == 300)
+        go.set()
+        await pilot.pause(0.3)
+        assert folded == []  # the read the step waits for goes first
+        release.set()
+        await settle(pilot, lambda: app.waiting is None and len(folded) > 1)
+        await settle(pilot, lambda: not app.gap_running)
+        assert folded[-1] == 300
