@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.diff import comparable, leaves
 from domain.measures import overall_gap
-from domain.persistent import ChunkedMap, differing_keys, slot_of
+from domain.persistent import ChunkedMap, differing_keys, slot_and_value, slot_of
 from domain.state import State
 from domain.state_json import (
     cell_json,
@@ -102,10 +102,9 @@ def contested_moved(before: State, after: State, cells: Iterable[tuple[str, str]
         if not moving:
             continue
         for claim_id in new.claims:
-            slot = slot_of(claims, claim_id)
-            if slot < 0:
+            slot, claim = slot_and_value(claims, claim_id)
+            if claim is None:
                 continue
-            claim = claims.entry(slot)[1]
             if not claim.rebuttals and claim.option in moving:
                 out.append((slot, claim_id, moving[claim.option]))
     return out

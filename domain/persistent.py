@@ -317,8 +317,8 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
 
     _entry = entry
 
-    def _slot(self, key: K) -> int:
-        """The slot number holding `key`, or -1."""
+    def _find(self, key: K) -> tuple[int, Any]:
+        """The slot number holding `key` and its entry (key, value), or (-1, None)."""
         slots = self._index.get(key)
         if slots is not None:
             used = self._slots._len
@@ -326,20 +326,24 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
                 if n < used:
                     entry = self._entry(n)
                     if entry is not _GONE and entry[0] == key:
-                        return n
-        return -1
+                        return n, entry
+        return -1, None
+
+    def _slot(self, key: K) -> int:
+        """The slot number holding `key`, or -1."""
+        return self._find(key)[0]
 
     def __getitem__(self, key: K) -> V:
-        n = self._slot(key)
+        n, entry = self._find(key)
         if n < 0:
             raise KeyError(key)
-        value: V = self._entry(n)[1]
+        value: V = entry[1]
         return value
 
     def get(self, key: K, default: Any = None) -> Any:
         """The value of `key`, or `default`."""
-        n = self._slot(key)
-        return default if n < 0 else self._entry(n)[1]
+        n, entry = self._find(key)
+        return default if n < 0 else entry[1]
 
     def __contains__(self, key: object) -> bool:
         return self._slot(key) >= 0  # type: ignore[arg-type]
@@ -386,6 +390,12 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
 def slot_of(mapping: ChunkedMap[K, V], key: K) -> int:
     """The slot number of `key` in `mapping` (its place in insertion order), or -1."""
     return mapping._slot(key)
+
+
+def slot_and_value(mapping: ChunkedMap[K, V], key: K) -> tuple[int, V | None]:
+    """`slot_of(mapping, key)` and the value there (None when absent), in one lookup."""
+    n, entry = mapping._find(key)
+    return n, None if entry is None else entry[1]
 
 
 def differing_keys(a: ChunkedMap[K, V], b: ChunkedMap[K, V]) -> set[K]:

@@ -114,9 +114,10 @@ def recent_json(state: State, part: str, count: int, touched: set[str]) -> tuple
     mapping = getattr(state, part)
     recent = last_items(mapping, count)
     shown = {k for k, _ in recent}
-    earlier = sorted((slot_of(mapping, k), k) for k in touched - shown
-                     if k in mapping) if isinstance(mapping, ChunkedMap) else [
-        (0, k) for k in mapping if k in touched and k not in shown]
+    earlier = sorted(found for k in touched - shown  # one lookup each (absent: -1)
+                     if (found := (slot_of(mapping, k), k))[0] >= 0) \
+        if isinstance(mapping, ChunkedMap) else [
+            (0, k) for k in mapping if k in touched and k not in shown]
     earlier = earlier[-count:] if count else []
     items = [(k, mapping[k]) for _, k in earlier] + recent
     if part == "claims":
