@@ -4,7 +4,7 @@ Workers (the gap fold, a snapshot read, the what-if index) run in threads of the
 interpreter as the UI, and Python gives the interpreter to each runnable thread in turn
 (every 5 ms by default): a key arriving while one worker folds was answered at about
 half speed, with two at a third (measured at 10^6 events: keys p95 171-184 ms while the
-gap worker and a snapshot read ran, 70 ms after them against ~45 ms with none running).
+gap worker and a snapshot read ran; after them, with the drop index walking, 70 ms).
 So the app marks the time from a key to the repaint after it (`key_in`, `drawn`), and a
 worker calls `give_way` between two short pieces of its work (a few ms each): it waits
 there while a key is being answered. The standard library's threads offer no priority;
@@ -13,7 +13,8 @@ this is the cooperative stand-in.
 Before the app hears of a key, Textual's input thread and then its event loop each wait
 for a worker to let go of the interpreter: up to the switch interval each time. While
 the app runs, `start` shortens it from 5 ms to `SWITCH_S` (keys during the gap worker:
-p95 90-105 ms against 109-149 ms, three runs each); a worker that holds the interpreter
+p95 90-105 ms against 109-149 ms, three runs each, before snapshots were read in short
+texts); a worker that holds the interpreter
 alone switches no more often for it (a switch is only forced when another thread waits).
 """
 
