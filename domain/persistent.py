@@ -270,21 +270,26 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
             self[key] = value
 
     @classmethod
-    def of_slots(cls, slots: Iterable[tuple[K, V] | None]) -> ChunkedMap[K, V]:
-        """A map of `slots` as `slots()` gives them: (key, value) or None for a deleted
-        slot, so that its slot numbers are those of the map it was read from. One pass
-        over `slots`, which may be a generator (a snapshot read lets a viewer's keys
-        through between its texts: `domain.state_codec.decode`)."""
+    def of_blocks(cls, blocks: Iterable[tuple[list[K | None], Iterable[V]]]
+                  ) -> ChunkedMap[K, V]:
+        """A map of slots given in blocks, in order: each a list of keys (None for a
+        deleted slot) and the values in the same order, so that its slot numbers are
+        those of the map they were read from. One pass over `blocks`, which may be a
+        generator (a snapshot read lets a viewer's keys through between its texts:
+        `domain.state_codec.decode`); entries and index built by `zip`, in C (a Python
+        loop per slot took ~0.1 s for the 4·10^5 stances of a 10^6-step state)."""
         out: ChunkedMap[K, V] = cls.__new__(cls)
         entries: list[Any] = []
-        index: dict[K, tuple[int, ...]] = {}
-        append = entries.append
-        for n, entry in enumerate(slots):
-            if entry is None:
-                append(_GONE)
-            else:
-                index[entry[0]] = (n,)
-                append(entry)
+        index: dict[Any, tuple[int, ...]] = {}
+        for keys, values in blocks:
+            start = len(entries)
+            entries += zip(keys, values, strict=True)
+            index.update(zip(keys, zip(range(start, len(entries))), strict=True))
+            if None in index:  # deleted slots
+                del index[None]
+                for n in range(start, len(entries)):
+                    if entries[n][0] is None:
+                        entries[n] = _GONE
         out._slots = ChunkedList.of(entries)
         out._index = index
         out._live = len(index)

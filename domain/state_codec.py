@@ -4,17 +4,21 @@
 derives measures and drops what the fold keeps for later events: the histories, the
 stance and pledge-event indexes). `decode` gives the same state back, on plain
 containers or on the structure-sharing ones a `domain.replay.Replay` folds on; maps keep
-their slot numbers (deleted slots as null), so a state read back compares with the
+their slot numbers (deleted slots as a null key), so a state read back compares with the
 states a Replay folded from step 0 chunk by chunk.
 
-`encode` packs each part of the state into JSON texts of about `TEXT_BYTES` each
-(`domain.persistence.Texts`, stored one per line after the snapshot's JSON), so that
-reading a snapshot back never parses much in one call: `orjson.loads` holds the
-interpreter while it runs, and a viewer reading a snapshot in a worker left its keys
-waiting for the whole 51 MB at 10^6 steps (0.35 s); with a text per cell or per 20,000
-slots of a map, for up to 79 ms (a 3.5 MB slice of the pledges). A part is packed as a
-flat sequence of rows: a map's slots; a cell's head row (its scalars and the lengths of
-its three id lists) followed by the lists' items, so that no cell is one long text.
+Each part of the state is packed as tables of columns cut into JSON texts of about
+`TEXT_BYTES` (`domain.persistence.Texts`, stored one per line after the snapshot's
+JSON), so that reading a snapshot back never parses much in one call: `orjson.loads`
+holds the interpreter while it runs, and a viewer reading a snapshot in a worker left
+its keys waiting for the whole 51 MB at 10^6 steps (0.35 s). A map is one table (its
+keys, then a column per field of its values); a cell is a head text (its scalars and how
+many texts each of its lists takes) followed by the texts of its history table, its
+claim ids and its event ids. The few distinct names (parties, issues, options, kinds,
+findings) and conditions are written once, in `names` and `conditions`, and the columns
+hold their numbers. Columns, not rows, because reading back is then mostly C: values
+built by `map` and `zip` over whole columns, where a Python call per row (a history
+entry, a stance) took ~1.2 s of a 10^6-step snapshot's 1.75 s.
 
 A snapshot is only as good as the rules that folded it: `RULES` is a digest of the fold's
 source, and `decode` refuses data folded by other rules (`StaleSnapshot`), so a change
@@ -26,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from itertools import islice
 from typing import Any
 
 import orjson
@@ -38,7 +41,7 @@ from domain.state import Cell, ClaimState, PledgeState, State
 from events.scenario import Header
 
 #: The layout of the encoded data; raise it when `encode` changes.
-FORMAT = 4
+FORMAT = 5
 #: About how long a packed text is (one `orjson.loads` call each when read back, ~2 ms
 #: for 64 KB here); never more than twice this unless it holds one row (`_pack`).
 TEXT_BYTES = 64_000
@@ -54,71 +57,128 @@ class StaleSnapshot(ValueError):
     """Snapshot data written by other fold rules or in another layout."""
 
 
+class _Numbers:
+    """A number for each distinct name and conditions list of a state, in the order met
+    (0 stands for none)."""
+
+    def __init__(self) -> None:
+        self.names: dict[str | None, int] = {None: 0}
+        self.conditions: dict[tuple[str, ...] | None, int] = {None: 0}
+
+    def names_of(self, values: Iterable[str | None]) -> list[int]:
+        """The numbers of the names `values`, in order."""
+        return _numbered(self.names, list(values))
+
+    def conditions_of(self, values: Iterable[Iterable[str] | None]) -> list[int]:
+        """The numbers of the conditions lists `values` (None: none given), in order."""
+        return _numbered(self.conditions,
+                         [None if value is None else tuple(value) for value in values])
+
+
+def _numbered(table: dict[Any, int], values: list[Any]) -> list[int]:
+    """`values` as their numbers in `table`, numbering the new ones in the order met
+    (distinct values first, then a lookup each in C: a Python call per value made
+    `encode` twice as slow)."""
+    for value in dict.fromkeys(values):
+        table.setdefault(value, len(table))
+    return list(map(table.__getitem__, values))
+
+
+#: What a deleted slot of each map is written as (its key null)
+_BLANK_CLAIM = ClaimState(None, None, None, None)  # type: ignore[arg-type]
+_BLANK_PLEDGE = PledgeState(None, None, None, None)  # type: ignore[arg-type]
+_BLANK_STANCE = (None, None, None)
+
+
+def _keys_values(mapping: MutableMapping[str, Any], blank: Any) -> tuple[list[Any], list[Any]]:
+    """The keys and values of `mapping`'s slots, in order (null and `blank` for a deleted
+    slot of a ChunkedMap)."""
+    if isinstance(mapping, ChunkedMap):
+        slots = [(None, blank) if e is None else e for e in mapping.slots()]
+        return [e[0] for e in slots], [e[1] for e in slots]
+    return list(mapping), list(mapping.values())
+
+
+def encode(s: State) -> dict[str, Any]:
+    """The state `s` as JSON-ready data, each part packed as tables of columns in JSON
+    texts of about `TEXT_BYTES` (see the module)."""
+    numbers = _Numbers()
+    names = numbers.names_of
+    keys, claims = _keys_values(s.claims, _BLANK_CLAIM)
+    claim_columns = [keys, names(c.by for c in claims), names(c.about for c in claims),
+                     names(c.issue for c in claims), names(c.option for c in claims),
+                     [c.rebuttals for c in claims]]
+    keys, pledges = _keys_values(s.pledges, _BLANK_PLEDGE)
+    names(finding for p in pledges for _, finding in p.evidence)  # numbered, then looked up
+    number = numbers.names
+    pledge_columns = [keys, names(p.party for p in pledges), [p.commitment for p in pledges],
+                      names(p.issue for p in pledges), [p.event for p in pledges],
+                      [[(report, number[finding]) for report, finding in p.evidence]
+                       for p in pledges]]
+    keys, stances = _keys_values(s.stances, _BLANK_STANCE)
+    stance_columns = [keys, *(names(v[n] for v in stances) for n in range(3))]
+    data: dict[str, Any] = {
+        "rules": RULES, "step": s.step, "last_event": s.last_event, "last_at": s.last_at,
+        "cells": _cell_texts(s, numbers),
+        "claims": _pack(claim_columns),
+        "pledges": _pack(pledge_columns),
+        "pledge_events": _pack(list(_keys_values(s.pledge_events, None))),
+        "stances": _pack(stance_columns),
+    }
+    data["names"] = list(numbers.names)
+    data["conditions"] = [None if c is None else list(c) for c in numbers.conditions]
+    return data
+
+
+def _cell_texts(s: State, numbers: _Numbers) -> Texts:
+    """Per cell: its head text (party, issue, option, accepts, rejects, conditions,
+    claimed, rebutted, and how many texts its history, claims and events take), then the
+    texts of its history table (event, kind, option, conditions), claims and events."""
+    names = numbers.names_of
+    texts = Texts()
+    for (party, issue), c in s.cells.items():
+        entries = list(c.history)
+        history = _pack([[h[0] for h in entries], names(h[1] for h in entries),
+                         names(h[2] for h in entries),
+                         numbers.conditions_of(h[3] for h in entries)])
+        claims, events = _pack([list(c.claims)]), _pack([list(c.events)])
+        texts.append(orjson.dumps([party, issue, c.option, sorted(c.accepts),
+                                   sorted(c.rejects), list(c.conditions), c.claimed,
+                                   c.rebutted, len(history), len(claims),
+                                   len(events)]).decode())
+        texts += history + claims + events
+    return texts
+
+
+def _pack(columns: list[list[Any]]) -> Texts:
+    """The table of `columns` (of equal length) as JSON texts in order, each a list of
+    the columns' slices over some rows, of at most twice `TEXT_BYTES` unless it holds one
+    row: as many rows at a time as the last text's bytes per row say fit in
+    `TEXT_BYTES`, halved while too long."""
+    texts = Texts()
+    count = len(columns[0]) if columns else 0
+    start, take = 0, 64
+    while start < count:
+        stop = min(count, start + take)
+        text = orjson.dumps([column[start:stop] for column in columns])
+        while len(text) > 2 * TEXT_BYTES and stop - start > 1:
+            stop = start + (stop - start) // 2
+            text = orjson.dumps([column[start:stop] for column in columns])
+        texts.append(text.decode())
+        take = max(1, TEXT_BYTES * (stop - start) // len(text))
+        start = stop
+    return texts
+
+
 def _slots(mapping: MutableMapping[str, Any]) -> Iterable[tuple[str, Any] | None]:
     if isinstance(mapping, ChunkedMap):
         return mapping.slots()
     return mapping.items()
 
 
-def encode(s: State) -> dict[str, Any]:
-    """The state `s` as JSON-ready data: `rows(s)` with each part packed into JSON texts
-    of about `TEXT_BYTES` (the cells flattened first: `_cell_rows`)."""
-    data = rows(s)
-    data["cells"] = _pack(_cell_rows(data["cells"]))
-    for part in _PACKED[1:]:
-        data[part] = _pack(data[part])
-    return data
-
-
-def _cell_rows(cells: list[list[Any]]) -> list[Any]:
-    """The cells of `rows` as one flat sequence: per cell, a head row (party, issue,
-    option, accepts, rejects, conditions, claimed, rebutted, and the lengths of history,
-    claims and events), then the items of those three lists."""
-    flat: list[Any] = []
-    for (party, issue, option, accepts, rejects, conditions, history, claims, events,
-         claimed, rebutted) in cells:
-        flat.append([party, issue, option, accepts, rejects, conditions, claimed, rebutted,
-                     len(history), len(claims), len(events)])
-        flat += history
-        flat += claims
-        flat += events
-    return flat
-
-
-def _pack(rows: list[Any]) -> Texts:
-    """`rows` as JSON texts in order, each of at most twice `TEXT_BYTES` unless it holds
-    one row: as many rows at a time as the last text's bytes per row say fit in
-    `TEXT_BYTES`, halved while too long (a cell's short ids followed by the next cell's
-    longer history entries)."""
-    texts = Texts()
-    start, take = 0, 64
-    while start < len(rows):
-        chunk = rows[start:start + take]
-        text = orjson.dumps(chunk)
-        while len(text) > 2 * TEXT_BYTES and len(chunk) > 1:
-            chunk = chunk[:len(chunk) // 2]
-            text = orjson.dumps(chunk)
-        texts.append(text.decode())
-        start += len(chunk)
-        take = max(1, TEXT_BYTES * len(chunk) // len(text))
-    return texts
-
-
-def _unpacked(texts: list[str | bytes | memoryview],
-              pace: Callable[[], None] | None) -> Iterator[Any]:
-    """The rows of `texts`, parsed one text at a time (one short call each: the
-    interpreter is free between them), each text's rows freed before the next is parsed
-    (freeing a 10^6-step snapshot's parsed rows all at once held it 0.17 s); `pace()`
-    before each text."""
-    for text in texts:
-        if pace is not None:
-            pace()
-        yield from orjson.loads(text)
-
-
 def rows(s: State) -> dict[str, Any]:
-    """The state `s` as JSON-ready rows (lists, strings, numbers; null for no value):
-    what `encode` packs."""
+    """The state `s` as JSON-ready rows (lists, strings, numbers; null for no value): the
+    readable form of what `encode` packs (tests compare states by it)."""
     return {
         "rules": RULES,
         "step": s.step,
@@ -138,6 +198,25 @@ def rows(s: State) -> dict[str, Any]:
     }
 
 
+def _parsed(texts: list[str | bytes | memoryview],
+            pace: Callable[[], None] | None) -> Iterator[Any]:
+    """Each of `texts` parsed, one at a time (one short call each: the interpreter is
+    free between them); `pace()` before each."""
+    for text in texts:
+        if pace is not None:
+            pace()
+        yield orjson.loads(text)
+
+
+def _columns(parsed: Iterator[list[list[Any]]], texts: int, width: int) -> list[list[Any]]:
+    """The `width` columns of a table packed in the next `texts` of `parsed`."""
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    for _ in range(texts):
+        for column, part in zip(columns, next(parsed), strict=True):
+            column += part
+    return columns
+
+
 def decode(data: dict[str, Any], header: Header, persistent: bool = False,
            pace: Callable[[], None] | None = None) -> State:
     """The state `encode` gave `data` for, with `header`; on the containers of a Replay
@@ -146,49 +225,46 @@ def decode(data: dict[str, Any], header: Header, persistent: bool = False,
     StaleSnapshot for data folded by other rules."""
     if data.get("rules") != RULES:
         raise StaleSnapshot(f"snapshot folded by rules {data.get('rules')!r}, not {RULES!r}")
-    data = {**data, **{part: _unpacked(data[part], pace) for part in _PACKED}}
-    ids: dict[str, str] = {}  # one string object per party, issue, option and kind id
-    one = ids.setdefault
+    names: list[Any] = data["names"]
+    name = names.__getitem__
+    condition = [None if c is None else tuple(c) for c in data["conditions"]].__getitem__
+    one = {n: n for n in names if n is not None}  # one string object per name
     seq: Any = ChunkedList.of if persistent else list
 
-    def history(entry: list[Any]) -> tuple[Any, ...]:
-        event, kind, option, conditions = entry
-        return (event, one(kind, kind), option if option is None else one(option, option),
-                None if conditions is None else tuple(conditions))
-
     cells = {}
-    flat = data["cells"]
+    parsed = _parsed(data["cells"], pace)
     for (party, issue, option, accepts, rejects, conditions, claimed, rebutted,
-         histories, claim_ids, event_ids) in flat:
-        cells[(one(party, party), one(issue, issue))] = Cell(
+         histories, claim_ids, event_ids) in parsed:
+        events, kinds, options, conds = _columns(parsed, histories, 4)
+        cells[(one.get(party, party), one.get(issue, issue))] = Cell(
             option, set(accepts), set(rejects), conditions,
-            seq([history(h) for h in islice(flat, histories)]),
-            seq(list(islice(flat, claim_ids))), seq(list(islice(flat, event_ids))),
+            seq(list(zip(events, map(name, kinds), map(name, options), map(condition, conds),
+                         strict=True))),
+            seq(_columns(parsed, claim_ids, 1)[0]), seq(_columns(parsed, event_ids, 1)[0]),
             claimed, rebutted)
 
-    def claim(e: list[Any]) -> tuple[str, ClaimState]:
-        key, by, about, issue, option, rebuttals = e
-        return key, ClaimState(one(by, by), one(about, about), one(issue, issue),
-                               one(option, option), rebuttals)
+    def claims(c: list[list[Any]]) -> Iterable[ClaimState]:
+        return map(ClaimState, map(name, c[1]), map(name, c[2]), map(name, c[3]),
+                   map(name, c[4]), c[5])
 
-    def pledge(e: list[Any]) -> tuple[str, PledgeState]:
-        key, party, commitment, issue, event, evidence = e
-        return key, PledgeState(one(party, party), commitment, issue, event,
-                                [(r, one(f, f)) for r, f in evidence])
+    def pledges(c: list[list[Any]]) -> Iterable[PledgeState]:
+        return map(PledgeState, map(name, c[1]), c[2], map(name, c[3]), c[4],
+                   [[(report, name(finding)) for report, finding in evidence]
+                    for evidence in c[5]])
 
-    def stance(e: list[Any]) -> tuple[str, tuple[str, str, str]]:
-        key, party, issue, option = e
-        return key, (one(party, party), one(issue, issue), one(option, option))
+    def stances(c: list[list[Any]]) -> Iterable[tuple[str, str, str]]:
+        return zip(map(name, c[1]), map(name, c[2]), map(name, c[3]), strict=True)
 
-    def pledge_event(e: list[Any]) -> tuple[str, str]:
-        return e[0], e[1]
+    def mapping(part: str, values: Callable[[list[list[Any]]], Iterable[Any]]) -> Any:
+        blocks = ((c[0], values(c)) for c in _parsed(data[part], pace))
+        if persistent:
+            return ChunkedMap.of_blocks(blocks)
+        out: dict[Any, Any] = {}
+        for keys, built in blocks:
+            out.update(zip(keys, built, strict=True))
+        out.pop(None, None)  # deleted slots
+        return out
 
-    def mapping(rows: Iterable[Any], build: Any) -> Any:
-        if persistent:  # one pass, paced with the texts' parsing (`_unpacked`)
-            return ChunkedMap.of_slots(None if row is None else build(row) for row in rows)
-        return dict(build(row) for row in rows if row is not None)
-
-    return State(header, cells, mapping(data["claims"], claim),
-                 mapping(data["pledges"], pledge), mapping(data["pledge_events"], pledge_event),
-                 mapping(data["stances"], stance), data["step"], data["last_event"],
-                 data["last_at"])
+    return State(header, cells, mapping("claims", claims), mapping("pledges", pledges),
+                 mapping("pledge_events", lambda c: c[1]), mapping("stances", stances),
+                 data["step"], data["last_event"], data["last_at"])

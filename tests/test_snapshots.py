@@ -58,28 +58,60 @@ def test_a_state_read_back_folds_on_as_the_fold_from_step_0(
     assert fields(back) == fields(folded(TIMELINE, to))
 
 
-def test_encode_packs_each_part_into_short_texts_of_flat_rows(
+def test_encode_packs_each_part_as_tables_of_columns_in_short_texts(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # read back one short text at a time (a viewer's keys wait while orjson parses one)
-    monkeypatch.setattr(state_codec, "TEXT_BYTES", 300)
+    # read back one short text at a time (a viewer's keys wait while orjson parses one),
+    # names and conditions written once and numbered in the columns
+    monkeypatch.setattr(state_codec, "TEXT_BYTES", 100)
     state = Replay(TIMELINE).state(900)
     data = state_codec.encode(state)
     plain = orjson.loads(orjson.dumps(state_codec.rows(state)))  # tuples as JSON lists
-    flat_cells = []
-    for (party, issue, option, accepts, rejects, conditions, history, claims, events,
-         claimed, rebutted) in plain["cells"]:
-        flat_cells += [[party, issue, option, accepts, rejects, conditions, claimed, rebutted,
-                        len(history), len(claims), len(events)], *history, *claims, *events]
-    assert any(len(c[6]) > 20 for c in plain["cells"])  # cells long enough to be cut
-    for part, rows in [("cells", flat_cells),
-                       *((part, plain[part]) for part in
-                         ("claims", "pledges", "pledge_events", "stances"))]:
-        texts = [orjson.loads(text) for text in data[part]]
-        assert [row for text in texts for row in text] == rows, part
-        assert len(texts) > 1, part
-        # each text about TEXT_BYTES, at most twice that unless it holds a single row
-        assert all(len(text) <= 2 * 300 or len(parsed) == 1
-                   for text, parsed in zip(data[part], texts, strict=True)), part
+    names, conditions = data["names"], data["conditions"]
+    assert names[0] is None and conditions[0] is None
+    assert len(names) == len(set(names)) < 40  # parties, issues, options, kinds, findings
+
+    def table(texts: list[Any]) -> list[list[Any]]:
+        """The rows of a table packed in `texts`: each text about TEXT_BYTES, at most
+        twice that unless it holds a single row."""
+        rows: list[list[Any]] = []
+        for text in texts:
+            columns = orjson.loads(text)
+            assert len(text) <= 2 * 100 or len(columns[0]) == 1
+            rows += [list(row) for row in zip(*columns, strict=True)]
+        return rows
+
+    numbered = {"claims": (1, 2, 3, 4), "pledges": (1, 3), "pledge_events": (),
+                "stances": (1, 2, 3)}
+    for part, columns in numbered.items():
+        assert len(data[part]) > 1, part
+        read: list[Any] = []
+        for row in table(data[part]):
+            if row[0] is None:  # a deleted slot
+                read.append(None)
+                continue
+            for column in columns:
+                row[column] = names[row[column]]
+            if part == "pledges":
+                row[5] = [[report, names[finding]] for report, finding in row[5]]
+            read.append(row)
+        assert read == plain[part], part
+    assert None in plain["stances"]  # deleted slots kept (retracted stances)
+
+    texts = iter(data["cells"])
+    cells, cut = [], 0
+    for text in texts:  # a cell's head text, then its history table, claims and events
+        (party, issue, option, accepts, rejects, conds, claimed, rebutted, histories,
+         claim_ids, event_ids) = orjson.loads(text)
+        history = table([next(texts) for _ in range(histories)])
+        claims = [row[0] for row in table([next(texts) for _ in range(claim_ids)])]
+        events = [row[0] for row in table([next(texts) for _ in range(event_ids)])]
+        cut += histories > 1 or event_ids > 1
+        cells.append([party, issue, option, accepts, rejects, conds,
+                      [[event, names[kind], names[option], conditions[condition]]
+                       for event, kind, option, condition in history],
+                      claims, events, claimed, rebutted])
+    assert cells == plain["cells"]
+    assert cut  # cells long enough to be cut
     assert fields(state_codec.decode(data, TIMELINE.header)) == fields(folded(TIMELINE, 900))
 
 
