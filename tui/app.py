@@ -22,7 +22,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
-from textual.widgets import DataTable, Footer, LoadingIndicator
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer
 from textual.worker import get_current_worker
 
 from domain import collector, snapshots
@@ -43,6 +44,7 @@ from tui.components.claims import ClaimsPledges
 from tui.components.detail import EventDetail
 from tui.components.gap import GapPanel
 from tui.components.header import StepHeader
+from tui.components.loading import QuietLoading
 from tui.components.matrix import PositionsMatrix
 from tui.components.timeline import TimelineView
 from tui.idle_gc import IdleCollector
@@ -259,7 +261,7 @@ class AccordApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield StepHeader()
-        yield LoadingIndicator(id="loading")
+        yield QuietLoading(id="loading")
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield TimelineView(id="timeline")
@@ -312,6 +314,10 @@ class AccordApp(App[None]):
 
     # --- loading ------------------------------------------------------------------------
 
+    def get_loading_widget(self) -> Widget:
+        """What a panel waiting for its state shows (`wait_for`): a quiet indicator."""
+        return QuietLoading()
+
     @work(thread=True, exclusive=True, group="load")
     def load_files(self) -> None:
         """Load the file and overlays off the UI thread."""
@@ -334,12 +340,13 @@ class AccordApp(App[None]):
         self.post_message(TimelinesLoaded(base, overlays))
 
     def on_load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#loading").display = False
+        self.query_one("#loading").remove()
         self.push_screen(ErrorScreen(message.problems))
 
     def on_timelines_loaded(self, message: TimelinesLoaded) -> None:
         self.base, self.overlays = message.base, message.overlays
-        self.query_one("#loading").display = False
+        # removed, not hidden: a hidden indicator's timer still ticks for the session
+        self.query_one("#loading").remove()
         self.query_one("#body").display = True
         self.title = message.base.title
         # The timeline lives as long as the app: the collector need not rescan its events

@@ -391,3 +391,34 @@ async def test_the_claims_panel_repaints_only_when_its_text_changes() -> None:
         panel.show(state, None, (3, 0))
         assert updates == [claims_text(state, None, (3, 0)).plain]
         assert "3 earlier not shown" in updates[0]
+
+
+@pytest.mark.asyncio
+async def test_a_waiting_panel_shows_a_quiet_indicator_and_the_start_leaves_none() -> None:
+    # each frame of an indicator is painted on the UI thread, holding the interpreter
+    # from the snapshot worker a far step waits for (Textual's own paints 16 a second)
+    from textual.widgets import LoadingIndicator
+
+    from tui.components.loading import FRAMES_PER_S, QuietLoading
+
+    frames: list[float] = []
+    original = QuietLoading.render
+
+    def counted(self: QuietLoading) -> Any:
+        frames.append(1.0)
+        return original(self)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert not app.query(LoadingIndicator)  # the start's one is gone, not hidden
+        QuietLoading.render = counted  # type: ignore[method-assign]
+        try:
+            app.query_one(PositionsMatrix).loading = True
+            await pilot.pause(0.2)
+            frames.clear()
+            await pilot.pause(1.0)
+        finally:
+            QuietLoading.render = original  # type: ignore[method-assign]
+        # the panel's indicator is a quiet one, and it still moves
+        assert 1 <= len(frames) <= FRAMES_PER_S + 1
