@@ -32,11 +32,11 @@ from domain.state import State
 from events.scenario import Header
 
 #: Statements between stored snapshots. A far step reads the nearest snapshot (its cost
-#: grows with the step: ~50 bytes of JSON per statement folded into it, 51 MB and 3-4 s
-#: at 10^6 on the reference machine) and folds at most this many statements after it
-#: (~40,000 a second in the viewer's worker): every 100,000 bounds that fold to ~2.5 s,
-#: for ~280 MB of snapshots at 10^6 statements (every 200,000: ~5 s, ~150 MB).
-#: docs/benchmark.md has the figures.
+#: grows with the step: ~35 bytes of JSON per statement folded into it, 35 MB and ~1 s to
+#: read and decode at 10^6 on a slow hour of the reference machine) and folds at most
+#: this many statements after it (~40,000 a second in the viewer's worker): every
+#: 100,000 bounds that fold to ~2.5 s, for ~190 MB of snapshots at 10^6 statements
+#: (every 200,000: ~5 s, ~100 MB). docs/benchmark.md has the figures.
 EVERY = 100_000
 
 
