@@ -340,13 +340,13 @@ class AccordApp(App[None]):
         self.post_message(TimelinesLoaded(base, overlays))
 
     def on_load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#loading").remove()
+        self.query("#loading").remove()
         self.push_screen(ErrorScreen(message.problems))
 
     def on_timelines_loaded(self, message: TimelinesLoaded) -> None:
         self.base, self.overlays = message.base, message.overlays
         # removed, not hidden: a hidden indicator's timer still ticks for the session
-        self.query_one("#loading").remove()
+        self.query("#loading").remove()
         self.query_one("#body").display = True
         self.title = message.base.title
         # The timeline lives as long as the app: the collector need not rescan its events
