@@ -46,8 +46,6 @@ FORMAT = 5
 #: About how long a packed text is (one `orjson.loads` call each when read back, ~2 ms
 #: for 64 KB here); never more than twice this unless it holds one row (`_pack`).
 TEXT_BYTES = 64_000
-#: The parts of the state `encode` packs
-_PACKED = ("cells", "claims", "pledges", "pledge_events", "stances")
 #: Digest of the fold rules and the state they fold into.
 RULES = hashlib.sha256(
     (inspect.getsource(fold) + inspect.getsource(state) + str(FORMAT)).encode()
