@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.diff import comparable, leaves
 from domain.measures import overall_gap
-from domain.persistent import ChunkedMap, differing_keys, slot_and_value, slot_of
+from domain.persistent import ChunkedMap, differing_keys, found
 from domain.state import State
 from domain.state_json import (
     cell_json,
@@ -101,12 +101,9 @@ def contested_moved(before: State, after: State, cells: Iterable[tuple[str, str]
         moving = {o: old.disputes(o) for o in new.claimed if old.disputes(o) != new.disputes(o)}
         if not moving:
             continue
-        for claim_id in new.claims:
-            slot, claim = slot_and_value(claims, claim_id)
-            if claim is None:
-                continue
-            if not claim.rebuttals and claim.option in moving:
-                out.append((slot, claim_id, moving[claim.option]))
+        out += [(slot, claim_id, moving[claim.option])
+                for slot, claim_id, claim in found(claims, new.claims)
+                if not claim.rebuttals and claim.option in moving]
     return out
 
 
@@ -117,8 +114,8 @@ def _claims_part(state: State, changed: set[str], flipped: list[tuple[int, str, 
     the map's order."""
     mapping: ChunkedMap[str, Any] = state.claims  # type: ignore[assignment]
     parts: list[tuple[int, str, Any]] = [
-        (slot, f"claims.{key}", claim_json(state, key, mapping.entry(slot)[1]))
-        for key in changed if (slot := slot_of(mapping, key)) >= 0]
+        (slot, f"claims.{key}", claim_json(state, key, claim))
+        for slot, key, claim in found(mapping, changed)]
     parts += [(slot, f"claims.{key}.contested", before if was else not before)  # a leaf
               for slot, key, before in flipped]
     parts.sort(key=lambda part: part[0])
@@ -132,8 +129,8 @@ def _as_is(ids: Any) -> Any:
 def _entries(part: str, state: State, keys: Iterable[str], build: Any) -> dict[str, Any]:
     """{"part.key": JSON} for the `keys` present in the state's map, in its order."""
     mapping: ChunkedMap[str, Any] = getattr(state, part)
-    present = sorted((slot, key) for key in keys if (slot := slot_of(mapping, key)) >= 0)
-    return {f"{part}.{key}": build(state, key, mapping[key]) for _, key in present}
+    return {f"{part}.{key}": build(state, key, value)
+            for _, key, value in sorted(found(mapping, keys), key=lambda hit: hit[0])}
 
 
 

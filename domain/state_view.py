@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from domain.measures import overall_gap
-from domain.persistent import ChunkedList, ChunkedMap, last_items, slot_of
+from domain.persistent import ChunkedList, ChunkedMap, found, last_items
 from domain.state import State
 from domain.state_json import cell_json, claim_json, issues_json, option_ranks, pledge_json
 
@@ -114,8 +114,7 @@ def recent_json(state: State, part: str, count: int, touched: set[str]) -> tuple
     mapping = getattr(state, part)
     recent = last_items(mapping, count)
     shown = {k for k, _ in recent}
-    earlier = sorted(found for k in touched - shown  # one lookup each (absent: -1)
-                     if (found := (slot_of(mapping, k), k))[0] >= 0) \
+    earlier = sorted((slot, k) for slot, k, _ in found(mapping, touched - shown)) \
         if isinstance(mapping, ChunkedMap) else [
             (0, k) for k in mapping if k in touched and k not in shown]
     earlier = earlier[-count:] if count else []

@@ -17,7 +17,7 @@ import domain.persistent
 from domain import fastread, fold
 from domain.application import Negotiations
 from domain.changes import json_changes, step_changes
-from domain.persistent import ChunkedList, ChunkedMap
+from domain.persistent import ChunkedList, ChunkedMap, found, slot_of
 from domain.replay import Replay
 from domain.state import Cell, State
 from domain.state_json import state_json
@@ -228,6 +228,39 @@ def test_chunked_map_behaves_as_a_dict(ops: list[tuple[str, int, int]]) -> None:
     # a copy keeps what it held while the original changes on
     for copy, then in copies:
         assert list(copy.items()) == list(then.items())
+    for mapping, held in [(chunked, model), *copies]:
+        assert_found_as_looked_up(mapping, held)
+
+
+def assert_found_as_looked_up(mapping: ChunkedMap[int, int], held: dict[int, int]) -> None:
+    """`found` gives each key's slot and value as `slot_of` and `get` do, in the order
+    asked, and leaves out the keys not held."""
+    keys = [*range(-1, 402), *range(400, -1, -7)]
+    hits = found(mapping, keys)
+    assert [key for _, key, _ in hits] == [key for key in keys if key in held]
+    assert all(slot == slot_of(mapping, key) and value == held[key]
+               for slot, key, value in hits)
+
+
+def test_found_reads_slots_in_full_blocks_the_open_block_and_the_tail() -> None:
+    """Past CHUNK · BLOCK slots (blocks, then the open block's chunks, then the tail),
+    with keys deleted and set again (a later slot) and a copy the original outgrows."""
+    mapping: ChunkedMap[int, int] = ChunkedMap()
+    held: dict[int, int] = {}
+    for key in range(9_000):
+        mapping[key] = held[key] = key * 3
+    for key in range(0, 9_000, 5):
+        del mapping[key], held[key]
+    copy, then = mapping.copy(), dict(held)
+    for key in range(0, 9_000, 10):  # back, in new slots past the copy's
+        mapping[key] = held[key] = -key
+    keys = [*range(9_001), 123_456]
+    for subject, contents in ((mapping, held), (copy, then)):
+        hits = found(subject, keys)
+        assert [(key, value) for _, key, value in hits] == [
+            (key, contents[key]) for key in keys if key in contents]
+        assert [slot for slot, _, _ in hits] == [slot_of(subject, key) for _, key, _ in hits]
+    assert found(mapping, [10])[0][0] > 9_000  # the key's newer slot, not its deleted one
 
 
 @given(SPECS, st.randoms(use_true_random=False))
