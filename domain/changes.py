@@ -10,12 +10,12 @@ stance moved. At 10^6 steps that is a few cells and claims instead of ~35 MB of 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain.diff import comparable, leaves
 from domain.measures import overall_gap
 from domain.persistent import ChunkedMap, differing_keys, found
-from domain.state import State
+from domain.state import ClaimState, State
 from domain.state_json import (
     cell_json,
     claim_json,
@@ -37,11 +37,31 @@ def json_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 def step_changes(before: State, after: State) -> list[str]:
     """`json_changes` of the two states' JSON, built part by part (see the module)."""
+    return brief_changes(before, after).paths
+
+
+class Brief(NamedTuple):
+    """What a step changed: `paths` as `step_changes` gives them, but for the claims of a
+    moved stance whose `contested` alone moved only those among the first and last
+    `ends` of each cell (in state order: `paths[:ends]` is `step_changes[:ends]`, and
+    the latest `ends` claims it names are among those of `paths`); `total` is how many
+    paths changed in all (`len(step_changes)`)."""
+
+    paths: list[str]
+    total: int
+
+
+def brief_changes(before: State, after: State, ends: int | None = None) -> Brief:
+    """`step_changes` in brief (`Brief`; every path when `ends` is None). A stance that
+    moves at 10^6 steps flips `contested` on thousands of claims about its cell: each
+    read from a map of 10^5-10^6 (~13-20 ms a repaint, most of a key's); a viewer shows
+    a few of them and how many there are."""
     maps = (before.claims, after.claims, before.pledges, after.pledges)
     if not all(isinstance(m, ChunkedMap) and m for m in maps) or not (
             before.header.parties and before.header.issues):
         # plain states, or a part empty on one side (then the JSON has a `{}` leaf there)
-        return json_changes(state_json(before, 0), state_json(after, 0))
+        paths = json_changes(state_json(before, 0), state_json(after, 0))
+        return Brief(paths, len(paths))
     olds: list[dict[str, Any]] = []
     news: list[dict[str, Any]] = []
     moved: list[tuple[str, str]] = []  # cells whose position or rejects differ
@@ -68,7 +88,11 @@ def step_changes(before: State, after: State) -> list[str]:
     # claims whose entry is the same but whose `contested` moved with their subject's
     # stance (thousands when a stance moves at 10^6 steps): that leaf alone differs, and
     # it is known without building the claim's JSON (~45 ms for 3,000 of them)
-    flipped = [f for f in contested_moved(before, after, moved) if f[1] not in claims]
+    flips, flipping = contested_moved(before, after, moved, ends)
+    flipped = [f for f in flips if f[1] not in claims]
+    # the flips not listed: of all (`flipping`), those of claims listed whole and those
+    # listed as flips
+    left_out = flipping - _moved_among(after, moved, before, claims) - len(flipped)
     olds.append(_claims_part(before, claims, flipped, was=True))
     news.append(_claims_part(after, claims, flipped, was=False))
     olds.append({"issues": issues_json(before), "gap": overall_gap(before)})
@@ -81,19 +105,23 @@ def step_changes(before: State, after: State) -> list[str]:
                   for p, v in leaves(value, key)}
     new_leaves = {p: v for part in news for key, value in part.items()
                   for p, v in leaves(value, key)}
-    return [p for p in [*old_leaves, *(p for p in new_leaves if p not in old_leaves)]
-            if old_leaves.get(p) != new_leaves.get(p) or (p in old_leaves) != (p in new_leaves)]
+    paths = [p for p in [*old_leaves, *(p for p in new_leaves if p not in old_leaves)]
+             if old_leaves.get(p) != new_leaves.get(p) or (p in old_leaves) != (p in new_leaves)]
+    return Brief(paths, len(paths) + left_out)
 
 
-def contested_moved(before: State, after: State, cells: Iterable[tuple[str, str]]
-                    ) -> list[tuple[int, str, bool]]:
+def contested_moved(before: State, after: State, cells: Iterable[tuple[str, str]],
+                    ends: int | None = None) -> tuple[list[tuple[int, str, bool]], int]:
     """The claims about `cells` (party, issue) present in `after` whose `contested`
     differs between the two states, the same claim read in each (a claim that came or
     went is an entry that differs): (its slot in `after.claims`, its id, whether it was
-    contested before). Only claims not rebutted can move, and only those claiming an
+    contested before); with `ends`, only the first and last `ends` of each cell. And how
+    many there are in all. Only claims not rebutted can move, and only those claiming an
     option that one stance disputes and the other does not: for them `contested` is
-    whether the stance disputes the option (`State.is_contested`)."""
-    out = []
+    whether the stance disputes the option (`State.is_contested`), and the cell counts
+    them (`Cell.claimed`). A cell lists its claims in the order of the map's slots."""
+    out: list[tuple[int, str, bool]] = []
+    count = 0
     claims = after.claims
     assert isinstance(claims, ChunkedMap)
     for key in cells:
@@ -101,10 +129,48 @@ def contested_moved(before: State, after: State, cells: Iterable[tuple[str, str]
         moving = {o: old.disputes(o) for o in new.claimed if old.disputes(o) != new.disputes(o)}
         if not moving:
             continue
-        out += [(slot, claim_id, moving[claim.option])
-                for slot, claim_id, claim in found(claims, new.claims)
-                if not claim.rebuttals and claim.option in moving]
+        count += sum(new.claimed[o] for o in moving)
+        if ends is None:
+            out += [(slot, claim_id, moving[claim.option])
+                    for slot, claim_id, claim in found(claims, new.claims)
+                    if not claim.rebuttals and claim.option in moving]
+            continue
+        first = _flips(claims, new.claims, moving, ends)
+        last = _flips(claims, reversed(new.claims), moving, ends)
+        seen = {f[1] for f in first}
+        out += first + [f for f in reversed(last) if f[1] not in seen]
+    return out, count
+
+
+def _flips(claims: ChunkedMap[str, Any], ids: Iterable[str], moving: dict[str, bool],
+           ends: int) -> list[tuple[int, str, bool]]:
+    """The first `ends` of `ids` (claims of one cell) whose `contested` moves (`moving`:
+    option → whether it was contested), read one at a time."""
+    out: list[tuple[int, str, bool]] = []
+    if ends <= 0:
+        return out
+    for claim_id in ids:
+        for slot, _, claim in found(claims, (claim_id,)):
+            if not claim.rebuttals and claim.option in moving:
+                out.append((slot, claim_id, moving[claim.option]))
+                if len(out) == ends:
+                    return out
     return out
+
+
+def _moved_among(after: State, cells: list[tuple[str, str]], before: State,
+                 keys: set[str]) -> int:
+    """How many of the claims `keys` (whose entries differ: listed whole, not as a flip)
+    `contested_moved` counts: present in `after` about one of `cells`, not rebutted, with
+    an option whose `contested` moved."""
+    count = 0
+    mapping: ChunkedMap[str, ClaimState] = after.claims  # type: ignore[assignment]
+    for _, _, claim in found(mapping, keys):
+        cell = (claim.about, claim.issue)
+        if cell in cells and not claim.rebuttals:
+            old, new = before.cells[cell], after.cells[cell]
+            count += old.disputes(claim.option) != new.disputes(claim.option)
+    return count
 
 
 def _claims_part(state: State, changed: set[str], flipped: list[tuple[int, str, bool]],

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import domain.persistent
 from domain import fastread, fold
 from domain.application import Negotiations
-from domain.changes import json_changes, step_changes
+from domain.changes import brief_changes, json_changes, step_changes, touched
 from domain.persistent import ChunkedList, ChunkedMap, found, slot_of
 from domain.replay import Replay
 from domain.state import Cell, State
@@ -277,6 +277,43 @@ def test_step_changes_equal_the_whole_json_diff(spec: synthetic.Spec, rng: Any) 
                                                            plain(timeline, step))
 
 
+def assert_brief(before: State, after: State, ends: int) -> int:
+    """`brief_changes` against `step_changes`: the same count, the same first `ends`
+    paths, the others a part of them in the same order, leaving out only flips of
+    `contested`, and naming the latest `ends` claims named. How many it left out."""
+    whole = step_changes(before, after)
+    paths, total = brief_changes(before, after, ends)
+    assert total == len(whole)
+    assert paths[:ends] == whole[:ends]
+    rest = iter(whole)
+    assert all(path in rest for path in paths)  # in the same order
+    assert all(p.startswith("claims.") and p.endswith(".contested")
+               for p in set(whole) - set(paths))
+    named = touched(whole, "claims")
+    latest = sorted(named, key=lambda k: slot_of(after.claims, k))[-ends:] if ends else []
+    assert set(latest) <= touched(paths, "claims")
+    return len(whole) - len(paths)
+
+
+@given(SPECS, st.randoms(use_true_random=False), st.integers(0, 3))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_brief_changes_begin_and_count_as_the_whole_list(spec: synthetic.Spec, rng: Any,
+                                                          ends: int) -> None:
+    timeline = synthetic.timeline(spec)
+    replay = Replay(timeline, every=rng.choice([1, 7, 64]))
+    for step in sorted(rng.sample(range(1, timeline.steps + 1), min(40, timeline.steps))):
+        assert_brief(replay.snapshot(step - 1), replay.state(step), ends)
+
+
+def test_brief_changes_leave_out_the_flips_between_the_ends() -> None:
+    """On a timeline long enough for cells of many claims, stances that move flip more
+    claims than the ends: those are left out, and counted."""
+    timeline = synthetic.timeline(synthetic.Spec(3_000, seed=2))
+    replay = Replay(timeline)
+    left_out = [assert_brief(*replay.pair(step), 2) for step in range(2_500, 3_001)]
+    assert max(left_out) > 5 and sum(n > 0 for n in left_out) > 10
+
+
 @given(SPECS, st.randoms(use_true_random=False))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_contested_counts_kept_by_the_fold(spec: synthetic.Spec, rng: Any) -> None:
@@ -329,6 +366,25 @@ def test_adopted_checkpoints_give_the_same_states() -> None:
     worker.state(timeline.steps)
     app.adopt_checkpoints(worker)
     for step in (890, 5, 640, 300, 129, 900):
+        assert app.json(step) == plain(timeline, step)
+
+
+def test_a_whole_fold_that_laid_the_end_hands_on_the_fine_checkpoints() -> None:
+    """After `take_over` of a worker's fold that ended with `lay_end`, the last steps
+    fold at most FINE events (not up to `every`), wherever the steps back went since, to
+    the plain fold's states."""
+    timeline = synthetic.timeline(synthetic.Spec(1_000, seed=4))
+    worker, app = Replay(timeline, every=256), Replay(timeline, every=256)
+    worker.state(timeline.steps)
+    app.take_over(worker)
+    assert app.distance(1_000) == 1_000 - 768  # from the coarse checkpoint
+    worker.lay_end()
+    app.take_over(worker)
+    app.state(10)  # steps back into another interval lay fine checkpoints there
+    app.state(9)
+    assert [app.distance(step) for step in (1_000, 999, 960, 900, 800)] == [
+        1_000 - 960, 999 - 960, 0, 900 - 896, 800 - 768]
+    for step in (1_000, 999, 960, 900, 800, 10):
         assert app.json(step) == plain(timeline, step)
 
 

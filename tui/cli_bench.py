@@ -26,7 +26,7 @@ from rich.table import Table
 from domain import fastread, snapshots
 from domain.aggregate import negotiation_id
 from domain.application import Negotiations
-from domain.changes import step_changes, touched
+from domain.changes import brief_changes, touched
 from domain.diff import compare
 from domain.replay import Replay
 from domain.state_view import StepView, recent_json
@@ -180,14 +180,18 @@ def _stepping(timeline: Timeline, rng: random.Random) -> dict[str, float]:
             "json_ms_p95": _p95(whole) * 1e3, "step_view_ms_p95": _p95(viewed) * 1e3}
 
 
+#: Claims and pledges the step view lists (the TUI's most, `tui.app.CLAIMS_SHOWN`)
+LISTED = 60
+
+
 def _step_view(replay: Replay, views: StepView, step: int) -> None:
     """What the TUI builds for a step: what it changed, the matrix's view, and the latest
     claims and pledges."""
-    changes = step_changes(*replay.pair(step))
+    changes, _ = brief_changes(*replay.pair(step), ends=2 * LISTED)
     state = replay.state(step)
     views.view(state, replay.snapshot(step))
-    recent_json(state, "claims", 60, touched(changes, "claims"))
-    recent_json(state, "pledges", 60, touched(changes, "pledges"))
+    recent_json(state, "claims", LISTED, touched(changes, "claims"))
+    recent_json(state, "pledges", LISTED, touched(changes, "pledges"))
 
 
 def _diff_seconds(spec: synthetic.Spec) -> float:

@@ -16,6 +16,8 @@ from rich.console import Console
 import domain.lazy
 import domain.replay
 import tui.app
+import tui.components.detail
+from domain.changes import brief_changes, step_changes
 from domain.measures import overall_gap
 from domain.replay import Replay
 from events import synthetic
@@ -434,3 +436,33 @@ async def test_after_a_change_a_far_jump_before_it_uses_the_base_checkpoints(
         await pilot.press("G")  # beyond the change: the held worker's fold, waited for
         await ready(pilot)
         assert app.waiting == 299
+
+
+@pytest.mark.asyncio
+async def test_the_detail_lists_the_first_changes_and_counts_them_all(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stance that moves flips `contested` on the claims about its cell (thousands at
+    10^6 steps): the app reads only the first and latest of them (`brief_changes`), and
+    the detail still lists the step's first changed paths and how many more there are.
+    (And once the gap worker is done, the last steps are near a checkpoint.)"""
+    monkeypatch.setattr(tui.app, "CHANGES_SHOWN", 3)
+    monkeypatch.setattr(tui.components.detail, "CHANGES_SHOWN", 3)
+    monkeypatch.setattr(tui.app, "CLAIMS_SHOWN", 2)  # so the app reads the ends: max(3, 2·2)
+    timeline = synthetic.timeline(synthetic.Spec(3_000, seed=2))
+    replay = Replay(timeline)
+    step = next(s for s in range(2_500, 3_001)  # one whose brief leaves flips out
+                if len(brief_changes(*replay.pair(s), ends=4).paths)
+                < len(step_changes(*replay.pair(s))) - 2)
+    whole = step_changes(*replay.pair(step))
+    app = AccordApp(timeline.name, preloaded=timeline, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        # the gap worker laid the end (`Replay.lay_end`): `G` folds at most FINE events
+        assert app.replay is not None and app.replay.distance(3_000) < domain.replay.FINE
+        app.go(step - 1)
+        await pilot.pause()
+        assert app.sub_title.startswith(f"Step {step}/3000")
+        detail = Console(width=400, record=True)
+        detail.print(app.query_one(EventDetail).content)
+        text = detail.export_text()
+        assert f"changed: {', '.join(whole[:3])} … and {len(whole) - 3:,} more" in text

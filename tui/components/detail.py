@@ -52,9 +52,11 @@ def source_line(header: Header, event: Event) -> str:
 
 
 def event_detail(header: Header, event: Event | None, changes: list[str] | None,
-                 status: str = "") -> RenderableType:
+                 status: str = "", total: int = 0) -> RenderableType:
     """The panel's content for the current event (None: before the first); `changes`
-    None: not known yet (the state before the step is still being read)."""
+    None: not known yet (the state before the step is still being read). `total`: how
+    many paths changed, when `changes` lists only the first of them
+    (`domain.changes.brief_changes`)."""
     if event is None:
         return Text("Before the first event. Press j or ↓ to step.", style="dim")
     title = Text(f"{event.id}  ", style="bold")
@@ -75,8 +77,8 @@ def event_detail(header: Header, event: Event | None, changes: list[str] | None,
     shown = changes[:CHANGES_SHOWN]
     changed.append(", ".join(shown) if changes else "nothing in the state",
                    style="green" if changes else "dim")
-    if len(changes) > len(shown):
-        changed.append(f" … and {len(changes) - len(shown):,} more", style="dim")
+    if max(total, len(changes)) > len(shown):
+        changed.append(f" … and {max(total, len(changes)) - len(shown):,} more", style="dim")
     return Group(title, quote, who, source, what, changed)
 
 
@@ -84,6 +86,7 @@ class EventDetail(Static):
     """Shows `event_detail` for the current step."""
 
     def show(self, header: Header, event: Event | None, changes: list[str] | None,
-             status: str = "") -> None:
-        """Render the detail of `event`."""
-        self.update(event_detail(header, event, changes, status), layout=sized_by_content(self))
+             status: str = "", total: int = 0) -> None:
+        """Render the detail of `event` (`total`: as `event_detail`)."""
+        self.update(event_detail(header, event, changes, status, total),
+                    layout=sized_by_content(self))
