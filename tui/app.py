@@ -643,6 +643,11 @@ class AccordApp(App[None]):
             state = snapshots.nearest(app, name, step, timeline.header,
                                       pace=self.ui_first.give_way)
             if state is not None:
+                # its ~5·10^6 objects (at 10^6 steps), made with the collector held off:
+                # out of its reach now, as `on_snapshot_read` would do later (the idle
+                # collector's next pass outside this worker's pauses scanned them all:
+                # 0.29 s on a key at 10^6, while it folded on from a second read)
+                collector.keep_alive_objects()
                 replay = Replay(timeline)
                 replay.install(state)
                 fold_giving_way(replay, state.step, step, self.ui_first.give_way)
@@ -659,6 +664,7 @@ class AccordApp(App[None]):
             state = snapshots.nearest(app, name, asked, timeline.header,
                                       pace=self.ui_first.give_way)
             if state is not None:
+                collector.keep_alive_objects()  # as after the first read
                 replay = Replay(timeline)
                 replay.install(state)
                 worker = get_current_worker()
