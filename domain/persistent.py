@@ -397,32 +397,13 @@ def slot_of(mapping: ChunkedMap[K, V], key: K) -> int:
     return mapping._slot(key)
 
 
-def found(mapping: ChunkedMap[K, V], keys: Iterable[K]) -> list[tuple[int, K, V]]:
+def found(mapping: ChunkedMap[K, V], keys: Iterable[K]) -> Iterator[tuple[int, K, V]]:
     """(slot number, key, value) of each of `keys` present in `mapping`, in the order of
-    `keys`: `slot_of` and the value of many keys in one lookup each, the slot's place in
-    the chunks worked out inline (`_find` makes three calls a key). For reads of thousands
-    of keys (`domain.changes`: the claims about a cell whose stance moved)."""
-    slots = mapping._slots
-    used, tail, blocks, chunks = slots._len, slots._tail, slots._blocks, slots._chunks
-    in_tail = used - len(tail)  # the first slot in the tail
-    span = CHUNK * BLOCK
-    in_chunks = len(blocks) * span  # the first slot in the open block's chunks
-    get = mapping._index.get
-    out: list[tuple[int, K, V]] = []
+    `keys`, one lookup each, as they are asked for (a reader can stop early)."""
     for key in keys:
-        for n in reversed(get(key, ())):  # newest slot first, as `_find`
-            if n >= used:  # appended by another copy of the map
-                continue
-            if n >= in_tail:
-                entry = tail[n - in_tail]
-            elif n < in_chunks:
-                entry = blocks[n // span][n % span // CHUNK][n % CHUNK]
-            else:
-                entry = chunks[(n - in_chunks) // CHUNK][n % CHUNK]
-            if entry is not _GONE and entry[0] == key:
-                out.append((n, key, entry[1]))
-                break
-    return out
+        n, entry = mapping._find(key)
+        if n >= 0:
+            yield n, key, entry[1]
 
 
 def differing_keys(a: ChunkedMap[K, V], b: ChunkedMap[K, V]) -> set[K]:

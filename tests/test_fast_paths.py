@@ -236,15 +236,16 @@ def assert_found_as_looked_up(mapping: ChunkedMap[int, int], held: dict[int, int
     """`found` gives each key's slot and value as `slot_of` and `get` do, in the order
     asked, and leaves out the keys not held."""
     keys = [*range(-1, 402), *range(400, -1, -7)]
-    hits = found(mapping, keys)
+    hits = list(found(mapping, keys))
     assert [key for _, key, _ in hits] == [key for key in keys if key in held]
     assert all(slot == slot_of(mapping, key) and value == held[key]
                for slot, key, value in hits)
 
 
-def test_found_reads_slots_in_full_blocks_the_open_block_and_the_tail() -> None:
+def test_found_gives_what_a_long_map_and_its_copy_hold() -> None:
     """Past CHUNK · BLOCK slots (blocks, then the open block's chunks, then the tail),
-    with keys deleted and set again (a later slot) and a copy the original outgrows."""
+    with keys deleted and set again (a later slot) and a copy the original outgrows:
+    each key's value, in the order asked, at its newest slot."""
     mapping: ChunkedMap[int, int] = ChunkedMap()
     held: dict[int, int] = {}
     for key in range(9_000):
@@ -256,11 +257,11 @@ def test_found_reads_slots_in_full_blocks_the_open_block_and_the_tail() -> None:
         mapping[key] = held[key] = -key
     keys = [*range(9_001), 123_456]
     for subject, contents in ((mapping, held), (copy, then)):
-        hits = found(subject, keys)
+        hits = list(found(subject, keys))
         assert [(key, value) for _, key, value in hits] == [
             (key, contents[key]) for key in keys if key in contents]
         assert [slot for slot, _, _ in hits] == [slot_of(subject, key) for _, key, _ in hits]
-    assert found(mapping, [10])[0][0] > 9_000  # the key's newer slot, not its deleted one
+    assert next(found(mapping, [10]))[0] > 9_000  # the key's newer slot, not its deleted one
 
 
 @given(SPECS, st.randoms(use_true_random=False))
