@@ -7,6 +7,7 @@ the gap over the whole timeline) runs in thread workers that post `tui.messages`
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import json
@@ -615,8 +616,11 @@ class AccordApp(App[None]):
             if k and k % 60 == 0:
                 self.post_message(GapSeries(generation, list(values), False, point))
         give_way()
-        replay.lay_end()  # then `G` and the steps back from it fold ≤ FINE events (~1,000
-        # events folded here, ~5 ms at 10^6, instead of on the UI thread at `G`)
+        # then `G` and the steps back from it fold ≤ FINE events (~1,000 events folded
+        # here, ~5 ms at 10^6, not on the UI thread at `G`); only a speed-up: on a store
+        # error a step there meets it and says so
+        with contextlib.suppress(*STORE_ERRORS):
+            replay.lay_end()
         self._gap_replay = replay
         self.post_message(GapSeries(generation, values, True, steps))
 

@@ -466,3 +466,22 @@ async def test_the_detail_lists_the_first_changes_and_counts_them_all(
         detail.print(app.query_one(EventDetail).content)
         text = detail.export_text()
         assert f"changed: {', '.join(whole[:3])} … and {len(whole) - 3:,} more" in text
+
+
+@pytest.mark.asyncio
+async def test_the_gap_worker_is_done_though_laying_the_end_meets_a_store_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Laying the end (`Replay.lay_end`) is only a speed-up: a store error there leaves the
+    gap worker done with its series and checkpoints, and the last step still shows."""
+    def failing(replay: Replay) -> None:
+        raise LookupError("the store holds fewer statements than 300: row 299 is missing")
+
+    monkeypatch.setattr(Replay, "lay_end", failing)
+    timeline = synthetic.timeline(synthetic.Spec(300, seed=2))
+    app = AccordApp(timeline.name, preloaded=timeline, keymap={})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert not app.gap_running and app.gap_failed is None
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.sub_title.startswith("Step 300/300") and app.waiting is None
