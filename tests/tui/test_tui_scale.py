@@ -13,6 +13,7 @@ from typing import Any, overload
 import pytest
 from rich.console import Console
 
+import domain.changes
 import domain.lazy
 import domain.replay
 import tui.app
@@ -459,8 +460,26 @@ async def test_the_detail_lists_the_first_changes_and_counts_them_all(
         await ready(pilot)
         # the gap worker laid the end (`Replay.lay_end`): `G` folds at most FINE events
         assert app.replay is not None and app.replay.distance(3_000) < domain.replay.FINE
+        before, after = replay.pair(step)
+        about = sum(len(cell.claims) for key, cell in after.cells.items()  # the moved ones'
+                    if (cell.option, cell.rejects) != (before.cells[key].option,
+                                                       before.cells[key].rejects))
+        read = 0
+        find = domain.changes.found
+
+        def counted(mapping: Any, keys: Any) -> Any:
+            def each() -> Any:
+                nonlocal read
+                for key in keys:
+                    read += 1
+                    yield key
+            return find(mapping, each())
+
+        monkeypatch.setattr(domain.changes, "found", counted)
         app.go(step - 1)
         await pilot.pause()
+        monkeypatch.setattr(domain.changes, "found", find)
+        assert 0 < read < about  # not every claim about the moved cell: as far as shown
         assert app.sub_title.startswith(f"Step {step}/3000")
         detail = Console(width=400, record=True)
         detail.print(app.query_one(EventDetail).content)
