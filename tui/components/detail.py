@@ -77,8 +77,9 @@ def event_detail(header: Header, event: Event | None, changes: list[str] | None,
     shown = changes[:CHANGES_SHOWN]
     changed.append(", ".join(shown) if changes else "nothing in the state",
                    style="green" if changes else "dim")
-    if max(total, len(changes)) > len(shown):
-        changed.append(f" … and {max(total, len(changes)) - len(shown):,} more", style="dim")
+    count = max(total, len(changes))
+    if count > len(shown):
+        changed.append(f" … and {count - len(shown):,} more", style="dim")
     return Group(title, quote, who, source, what, changed)
 
 
