@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from domain import collector, snapshots
@@ -43,6 +43,7 @@ from events.timeline import Timeline
 from tui.commands import AccordCommands
 from tui.components.claims import ClaimsPledges
 from tui.components.detail import CHANGES_SHOWN, EventDetail
+from tui.components.footer import SteadyFooter
 from tui.components.gap import GapPanel
 from tui.components.header import StepHeader
 from tui.components.loading import QuietLoading
@@ -272,7 +273,7 @@ class AccordApp(App[None]):
                 with Horizontal(id="lower"):
                     yield EventDetail(id="detail")
                     yield ClaimsPledges(id="claims")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_resize(self) -> None:
         matrix = self.query_one(PositionsMatrix)
@@ -283,6 +284,10 @@ class AccordApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#body").display = False
+        # focused now, while the body is hidden: a focus change makes Textual's footer
+        # recompose twice (two layouts of the whole screen, ~30-65 ms each at 10^6
+        # events), which after the first paint held up the analyst's first key
+        self.query_one(TimelineView).focus()
         self.apply_keymap()
         self.idle_gc.start()  # before the workers start (`collector.paused` restores it)
         self.ui_first.start()
@@ -355,7 +360,6 @@ class AccordApp(App[None]):
         gc.freeze()
         self.use_timeline(message.base)
         self.call_after_refresh(self.on_resize)
-        self.query_one(TimelineView).focus()
 
     def use_timeline(self, timeline: Timeline) -> None:
         """View `timeline` (the base or an overlay), with a fresh live what-if on it."""

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable
+from textual.widgets._footer import FooterKey
 
 from tui.app import AccordApp
+from tui.components.footer import SteadyFooter
 from tui.components.matrix import PositionsMatrix
 from tui.components.timeline import TimelineView
 
@@ -422,3 +424,36 @@ async def test_a_waiting_panel_shows_a_quiet_indicator_and_the_start_leaves_none
             QuietLoading.render = original  # type: ignore[method-assign]
         # the panel's indicator is a quiet one, and it still moves
         assert 1 <= len(frames) <= FRAMES_PER_S + 1
+
+
+@pytest.mark.asyncio
+async def test_the_footer_recomposes_only_when_the_keys_it_shows_change(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each recompose of the footer lays the whole screen out: none once the timeline is
+    on screen (the timeline has the focus from the start, and a publish of unchanged
+    bindings is ignored), one when the keys shown change (the matrix takes the focus)."""
+    app = make_app()
+    loaded: list[bool] = []  # per recompose: whether the timeline was loaded by then
+    recompose = SteadyFooter.recompose
+
+    async def counted(self: SteadyFooter) -> None:
+        loaded.append(app.replay is not None)
+        await recompose(self)
+
+    monkeypatch.setattr(SteadyFooter, "recompose", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        footer = app.query_one(SteadyFooter)
+        assert isinstance(app.focused, TimelineView)
+        await pilot.press("j", "j", "k")
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        assert True not in loaded
+        assert "Silent parties" not in " ".join(str(k.description) for k in
+                                                 footer.query(FooterKey))
+        app.query_one(PositionsMatrix).focus()
+        await pilot.pause()
+        assert loaded.count(True) == 1
+        assert "Silent parties" in " ".join(str(k.description) for k in
+                                             footer.query(FooterKey))
