@@ -308,6 +308,53 @@ async def test_cells_updated_in_place_read_as_a_rebuilt_matrix() -> None:
 
 
 @pytest.mark.asyncio
+async def test_matrix_rows_keep_the_tallest_height_they_needed() -> None:
+    """Stepping never shrinks a row of the matrix (a resize is a layout of the whole
+    screen): a row grows when a cell needs more lines and keeps its height when they need
+    fewer; the table is rebuilt only when a row grows, or afresh, at the heights the cells
+    need, when its columns change (a party speaks first)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        matrix = app.query_one(PositionsMatrix)
+
+        def heights() -> list[int]:
+            return [row.height for row in matrix.ordered_rows]
+
+        def needed() -> list[int]:
+            width = matrix.cell_width(len(matrix.parties))
+            return [matrix._height_needed(key, cells, width)
+                    for key, cells in matrix._rows.items()]
+
+        rebuilds: list[int] = []
+        rebuild = matrix._rebuild
+        matrix._rebuild = lambda *args: (rebuilds.append(app.step),  # type: ignore[method-assign]
+                                         rebuild(*args))
+        seen, columns = heights(), matrix._layout
+        changed_at: list[int] = []
+        taller_than_needed = []
+        for _ in range(10):
+            await pilot.press("j")
+            await pilot.pause()
+            now = heights()
+            if matrix._layout != columns:
+                assert now == needed()
+                changed_at.append(app.step)
+            else:
+                assert now == [max(h0, n) for h0, n in zip(seen, needed(), strict=True)]
+                if now != seen:
+                    changed_at.append(app.step)
+            if now != needed():
+                taller_than_needed.append(app.step)
+            seen, columns = now, matrix._layout
+        # steps 2 and 3 need one line where step 1 needed two: the old table shrank and
+        # grew again (a rebuild at steps 2 and 4)
+        assert taller_than_needed == [2, 3]
+        assert rebuilds == changed_at == [1, 5]  # the other steps updated cells in place
+
+
+@pytest.mark.asyncio
 async def test_search_in_a_worker_goes_to_matches_and_wraps(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The search a long timeline gets (a worker) finds what the UI thread's search finds."""

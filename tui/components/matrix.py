@@ -147,6 +147,11 @@ class PositionsMatrix(DataTable[Text]):
         self._layout: tuple[object, ...] = ()
         self._width_seen = 0
         self._shown: tuple[str | None, set[tuple[str, str]] | None] = (None, None)
+        #: the height each row was given since the layout last changed: a row keeps the
+        #: tallest it has needed, so that stepping seldom resizes the table (each resize
+        #: is a layout of the whole screen: 20-45 ms of a key's frame at 160×50, where
+        #: an update in place is none)
+        self._heights: dict[str, int] = {}
         #: the cells shown, row key → cells in column order
         self._rows: dict[str, list[Text]] = {}
 
@@ -185,17 +190,21 @@ class PositionsMatrix(DataTable[Text]):
         overall = state["gap"]
         rows["_gap"] = [Text("overall gap", style="bold"), *[Text("") for _ in shown],
                         Text("—" if overall is None else f"{overall:.2f}", style="bold")]
-        if layout == self._layout and self._same_heights(rows, width):
+        kept = self._heights if layout == self._layout else {}
+        heights = {key: max(kept.get(key, 1), self._height_needed(key, cells, width))
+                   for key, cells in rows.items()}
+        if layout == self._layout and heights == kept and rows.keys() == self._rows.keys():
             self._update_cells(rows)
         else:
-            self._rebuild(layout, shown, width, rows)
+            self._rebuild(layout, shown, width, rows, heights)
         self.border_title = self.silent_note(silent)
         self.move_cursor(row=cursor.row, column=cursor.column, animate=False)
         self.border_subtitle = self.cursor_label()
 
     def _rebuild(self, layout: tuple[object, ...], shown: list[Party], width: int,
-                 rows: dict[str, list[Text]]) -> None:
-        """Columns (when the layout changed) and rows anew: a layout of the screen."""
+                 rows: dict[str, list[Text]], heights: dict[str, int]) -> None:
+        """Columns (when the layout changed) and rows anew, each row `heights` tall: a
+        layout of the screen."""
         if layout != self._layout:
             self._layout = layout
             self.clear(columns=True)
@@ -206,24 +215,16 @@ class PositionsMatrix(DataTable[Text]):
         else:
             self.clear()
         for key, cells in rows.items():
-            self.add_row(*cells, key=key, height=None if key != "_gap" else 1)
-        self._rows = rows
+            self.add_row(*cells, key=key, height=heights[key])
+        self._rows, self._heights = rows, heights
 
-    def _same_heights(self, rows: dict[str, list[Text]], width: int) -> bool:
-        """Whether every row keeps the height the table gave it (its tallest cell's
-        lines): then the cells can change in place, padded to that height as the table
-        pads them."""
-        if rows.keys() != self._rows.keys():
-            return False
+    def _height_needed(self, key: str, cells: list[Text], width: int) -> int:
+        """The lines row `key` needs: its tallest party cell's, as the table wraps them
+        (the gap row: one)."""
+        if key == "_gap":
+            return 1
         console = self.app.console
-        for key, cells in rows.items():
-            row = self.rows.get(RowKey(key))
-            if row is None or row.height < 1:  # not measured by the table yet
-                return False
-            if key != "_gap" and row.height != max(
-                    [_height(cell, width, console) for cell in cells[1:-1]], default=1):
-                return False
-        return True
+        return max([_height(cell, width, console) for cell in cells[1:-1]], default=1)
 
     def _update_cells(self, rows: dict[str, list[Text]]) -> None:
         """Only the cells that differ, in place: no layout of the screen (rebuilding the
