@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
@@ -305,6 +306,45 @@ async def test_cells_updated_in_place_read_as_a_rebuilt_matrix() -> None:
             assert [row.height for row in matrix.ordered_rows] == heights
             assert painted_lines(matrix) == painted  # no cached render left behind
         assert in_place >= 5
+
+
+@pytest.mark.asyncio
+async def test_a_step_repaints_only_the_matrix_rows_it_changed() -> None:
+    """A step that updates cells in place repaints their rows, not the whole table (as a
+    rebuild, or setting the border's title, does)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        matrix = app.query_one(PositionsMatrix)
+        repaints: list[tuple[Region, ...]] = []
+        refresh = matrix.refresh
+
+        def spy(*regions: Region, **options: bool) -> PositionsMatrix:
+            repaints.append(regions)
+            return refresh(*regions, **options)
+
+        matrix.refresh = spy  # type: ignore[method-assign,assignment]
+        checked = 0
+        for _ in range(10):
+            rows, titles = dict(matrix._rows), matrix._titles_shown
+            layout, heights = matrix._layout, matrix._heights
+            repaints.clear()
+            await pilot.press("j")
+            await pilot.pause()
+            if (matrix._layout, matrix._heights, matrix._titles_shown) != (layout, heights,
+                                                                           titles):
+                continue  # rebuilt, or titled anew: a whole repaint
+            changed = [index for index, (key, cells) in enumerate(matrix._rows.items())
+                       if cells != rows[key]]
+            lines = {y for index in changed
+                     for region in [matrix._get_row_region(index)]
+                     for y in range(region.y, region.bottom)}
+            assert () not in repaints
+            assert {y for regions in repaints for region in regions
+                    for y in range(region.y, region.bottom)} == lines
+            checked += bool(changed)
+        assert checked >= 3
 
 
 @pytest.mark.asyncio

@@ -197,9 +197,8 @@ class PositionsMatrix(DataTable[Text]):
             self._update_cells(rows)
         else:
             self._rebuild(layout, shown, width, rows, heights)
-        self.border_title = self.silent_note(silent)
         self.move_cursor(row=cursor.row, column=cursor.column, animate=False)
-        self.border_subtitle = self.cursor_label()
+        self._titles(self.silent_note(silent), self.cursor_label())
 
     def _rebuild(self, layout: tuple[object, ...], shown: list[Party], width: int,
                  rows: dict[str, list[Text]], heights: dict[str, int]) -> None:
@@ -241,21 +240,25 @@ class PositionsMatrix(DataTable[Text]):
             self._forget_renders(changed)
 
     def _forget_renders(self, cells: set[tuple[str, str]]) -> None:
-        """Drop the cached renders of `cells` (row key, column key) and of their rows, and
-        repaint. `DataTable.update_cell` counts an update, which voids the cached render of
-        every cell: each step re-rendered the whole matrix (~8 ms of a 160×50 frame) for
-        the two or three cells that changed. This keys into the caches of Textual 8.2.8's
-        DataTable (pinned exactly); a test holds the painted lines to a rebuilt table's."""
+        """Drop the cached renders of `cells` (row key, column key), of their rows and of
+        their rows' lines, and repaint those rows only. `DataTable.update_cell` counts an
+        update, which voids the cached render of every cell and line: each step
+        re-rendered the whole matrix (~8 ms of a 160×50 frame) for the two or three cells
+        that changed. This keys into the caches of Textual 8.2.8's DataTable (pinned
+        exactly); a test holds the painted lines to a rebuilt table's."""
         rows = {row for row, _ in cells}
         indexes = {self._row_locations.get(RowKey(row)) for row in rows}
+        regions = [self._get_row_region(index) for index in indexes if index is not None]
+        lines = {y for region in regions for y in range(region.y, region.bottom)}
         for cache, drop in (
                 (self._cell_render_cache, lambda key: (key[0], key[1]) in cells),
                 (self._row_render_cache, lambda key: key[0] in rows),
-                (self._row_renderable_cache, lambda key: key[1] in indexes)):
+                (self._row_renderable_cache, lambda key: key[1] in indexes),
+                (self._line_cache, lambda key: key[0] in lines)):
             for key in [key for key in cache.keys() if drop(key)]:  # noqa: SIM118 (no __iter__)
                 cache.discard(key)
-        self._line_cache.clear()  # lines join the rows' cached renders: cheap to redo
-        self.refresh()
+        for region in regions:
+            self._refresh_region(region)
 
     def silent_note(self, silent: list[Party]) -> str:
         """The title: which parties have no stance and are left out."""
@@ -308,8 +311,17 @@ class PositionsMatrix(DataTable[Text]):
             self._width_seen = self.room = width
             self.redraw()
 
+    _titles_shown: tuple[str, str] | None = None
+
+    def _titles(self, title: str, subtitle: str) -> None:
+        """Set the border's title and subtitle, when they differ from those shown (setting
+        either repaints the whole table, where a step repaints only the rows it changed)."""
+        if (title, subtitle) != self._titles_shown:
+            self._titles_shown = (title, subtitle)
+            self.border_title, self.border_subtitle = title, subtitle
+
     def on_data_table_cell_highlighted(self) -> None:
-        self.border_subtitle = self.cursor_label()
+        self._titles(self._titles_shown[0] if self._titles_shown else "", self.cursor_label())
 
     def action_toggle_silent(self) -> None:
         """Show or hide the parties with no stance."""
