@@ -299,6 +299,10 @@ class ChunkedMap(MutableMapping[K, V], Generic[K, V]):
         """Every slot in order: (key, value), or None where a key was deleted."""
         return (None if entry is _GONE else entry for entry in self._slots)
 
+    def _ready(self) -> None:
+        """Make the slots readable: nothing to do here (`domain.deferred.DeferredMap`
+        builds them on its first read); for readers of the slots outside the class."""
+
     def copy(self) -> ChunkedMap[K, V]:
         """A copy that shares the frozen chunks and the key index (O(len / CHUNK))."""
         other: ChunkedMap[K, V] = ChunkedMap.__new__(ChunkedMap)
@@ -411,6 +415,8 @@ def differing_keys(a: ChunkedMap[K, V], b: ChunkedMap[K, V]) -> set[K]:
     with another value object): O(chunks + changed chunks), as the chunks both still
     share are skipped by identity."""
     out: set[K] = set()
+    a._ready()
+    b._ready()
     # both cut at the same places (slots are only appended or overwritten): chunk k of
     # block n holds the same slots in both, the open block's chunks and then the tail
     # standing as block number len(blocks); blocks both share are skipped whole
@@ -442,6 +448,7 @@ def last_items(mapping: MutableMapping[K, V], count: int) -> list[tuple[K, V]]:
     if not isinstance(mapping, ChunkedMap):
         return list(mapping.items())[-count:] if count else []
     out: list[tuple[K, V]] = []
+    mapping._ready()
     for entry in reversed(mapping._slots):
         if len(out) >= count:
             break

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -36,6 +37,7 @@ from typing import Any
 import orjson
 
 from domain import fold, state
+from domain.deferred import DeferredMap, Source
 from domain.persistence import Texts
 from domain.persistent import ChunkedList, ChunkedMap
 from domain.state import Cell, ClaimState, PledgeState, State
@@ -43,6 +45,9 @@ from events.scenario import Header
 
 #: The layout of the encoded data; raise it when `encode` changes.
 FORMAT = 5
+#: The maps of a state decoded for a Replay that are built on their first read: the
+#: fold's indexes, never shown (`domain.deferred`; ~40 % of a 10^6-step decode)
+DEFERRED = frozenset({"stances", "pledge_events"})
 #: About how long a packed text is (one `orjson.loads` call each when read back, ~2 ms
 #: for 64 KB here); never more than twice this unless it holds one row (`_pack`).
 TEXT_BYTES = 64_000
@@ -222,9 +227,11 @@ def _columns(parsed: Iterator[list[list[Any]]], texts: int, width: int) -> list[
 def decode(data: dict[str, Any], header: Header, persistent: bool = False,
            pace: Callable[[], None] | None = None) -> State:
     """The state `encode` gave `data` for, with `header`; on the containers of a Replay
-    when `persistent`. `pace()` is called before each packed text is parsed and built
-    (about `TEXT_BYTES` of JSON: a thread can stand aside there). Raises
-    StaleSnapshot for data folded by other rules."""
+    when `persistent`, the maps of `DEFERRED` then built on their first read
+    (`domain.deferred`). `pace()` is called before each packed text is parsed and built
+    (about `TEXT_BYTES` of JSON: a thread can stand aside there; in a deferred map built
+    later, only in the thread that called `decode`). Raises StaleSnapshot for data folded
+    by other rules."""
     if data.get("rules") != RULES:
         raise StaleSnapshot(f"snapshot folded by rules {data.get('rules')!r}, not {RULES!r}")
     names: list[Any] = data["names"]
@@ -232,6 +239,11 @@ def decode(data: dict[str, Any], header: Header, persistent: bool = False,
     condition = [None if c is None else tuple(c) for c in data["conditions"]].__getitem__
     one = {n: n for n in names if n is not None}  # one string object per name
     seq: Any = ChunkedList.of if persistent else list
+    reader = threading.get_ident()
+
+    def own_pace() -> None:  # a deferred map built later: paced only in this thread
+        if pace is not None and threading.get_ident() == reader:
+            pace()
 
     cells = {}
     parsed = _parsed(data["cells"], pace)
@@ -258,7 +270,11 @@ def decode(data: dict[str, Any], header: Header, persistent: bool = False,
         return zip(map(name, c[1]), map(name, c[2]), map(name, c[3]), strict=True)
 
     def mapping(part: str, values: Callable[[list[list[Any]]], Iterable[Any]]) -> Any:
-        blocks = ((c[0], values(c)) for c in _parsed(data[part], pace))
+        texts = data[part]
+        if persistent and part in DEFERRED:
+            return DeferredMap(Source(lambda: ChunkedMap.of_blocks(
+                (c[0], values(c)) for c in _parsed(texts, own_pace))))
+        blocks = ((c[0], values(c)) for c in _parsed(texts, pace))
         if persistent:
             return ChunkedMap.of_blocks(blocks)
         out: dict[Any, Any] = {}
@@ -270,3 +286,12 @@ def decode(data: dict[str, Any], header: Header, persistent: bool = False,
     return State(header, cells, mapping("claims", claims), mapping("pledges", pledges),
                  mapping("pledge_events", lambda c: c[1]), mapping("stances", stances),
                  data["step"], data["last_event"], data["last_at"])
+
+
+def settle(s: State) -> None:
+    """Build the maps `decode` deferred in `s` now, for `s` and every copy of it (a
+    worker, once the state is on screen: the fold would otherwise build them on the
+    first step that reads one, maybe on the UI thread)."""
+    for mapping in (s.stances, s.pledge_events):
+        if isinstance(mapping, DeferredMap):
+            mapping.settle()

@@ -5,6 +5,7 @@ never read as current."""
 from __future__ import annotations
 
 import random
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from domain import fastread, snapshots, state_codec
 from domain.application import Negotiations
+from domain.deferred import DeferredMap
 from domain.replay import Replay
 from domain.state import State
 from domain.state_json import state_json
@@ -116,14 +118,33 @@ def test_encode_packs_each_part_as_tables_of_columns_in_short_texts(
 
 
 def test_decode_paces_itself_once_before_each_text() -> None:
-    # a viewer's worker stands aside there while a key is answered (`tui/ui_first.py`)
+    # a viewer's worker stands aside there while a key is answered (`tui/ui_first.py`);
+    # the deferred maps' texts are paced when they are built, in the decoding thread
     data = state_codec.encode(Replay(TIMELINE).state(900))
-    texts = sum(len(data[part]) for part in ("cells", "claims", "pledges", "pledge_events",
-                                             "stances"))
+    eager = sum(len(data[part]) for part in ("cells", "claims", "pledges"))
+    deferred = sum(len(data[part]) for part in state_codec.DEFERRED)
+    assert eager and deferred
     paced: list[int] = []
     back = state_codec.decode(data, TIMELINE.header, True, pace=lambda: paced.append(1))
-    assert len(paced) == texts
-    assert fields(back) == fields(folded(TIMELINE, 900))
+    assert len(paced) == eager
+    assert fields(back) == fields(folded(TIMELINE, 900))  # reads (builds) them all
+    assert len(paced) == eager + deferred
+
+
+def test_a_deferred_map_built_in_another_thread_does_not_pace_it() -> None:
+    # (the UI thread, reading a deferred map first, must not wait for its own repaint)
+    data = state_codec.encode(Replay(TIMELINE).state(900))
+    paced: list[int] = []
+    back = state_codec.decode(data, TIMELINE.header, True, pace=lambda: paced.append(1))
+    before = len(paced)
+    assert isinstance(back.stances, DeferredMap) and back.stances.deferred
+    builder = threading.Thread(target=back.stances.settle)
+    builder.start()
+    builder.join()
+    assert len(paced) == before
+    assert back.stances.deferred  # built, not yet read through this map
+    assert dict(back.stances) == dict(folded(TIMELINE, 900).stances)
+    assert not back.stances.deferred
 
 
 def test_a_replay_jumps_from_an_installed_snapshot_and_steps_as_before() -> None:

@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
-from domain import collector, snapshots
+from domain import collector, snapshots, state_codec
 from domain.application import StoreConflict
 from domain.changes import brief_changes, touched
 from domain.measures import overall_gap
@@ -100,6 +100,14 @@ def gap_pause(worked_s: float, quiet_s: float) -> float:
 #: Events a worker folds between two looks whether the UI answers a key
 #: (`UiFirst.give_way`): ~1-3 ms of fold at 10^6 events.
 WORKER_STRIDE = 256
+
+
+def settled(state: State) -> None:
+    """Build the maps of a stored snapshot's state that its decode left for later (the
+    fold's indexes, `state_codec.settle`), in a worker once the state is on screen, and
+    put them out of the collector's reach (as the rest of the state)."""
+    state_codec.settle(state)
+    collector.keep_alive_objects()
 
 
 def fold_giving_way(replay: Replay, start: int, step: int,
@@ -661,6 +669,8 @@ class AccordApp(App[None]):
                 fold_giving_way(replay, state.step, step, self.ui_first.give_way)
             if state is None or step == 0 or step - state.step >= FAR_STEPS:
                 self.post_message(SnapshotRead(generation, step, replay))
+                if state is not None:
+                    settled(state)
                 return
             # The snapshot lies at the step or just before it (`G`: the one before the
             # last): show the step, then read the snapshot before and fold on to the step
@@ -668,6 +678,7 @@ class AccordApp(App[None]):
             # steps back, which no checkpoint is near until then: `k` after `G` would
             # wait for a read of its own)
             self.post_message(SnapshotRead(generation, step, replay, more=True))
+            settled(state)
             replay, asked = None, state.step - 1
             state = snapshots.nearest(app, name, asked, timeline.header,
                                       pace=self.ui_first.give_way)
@@ -686,6 +697,7 @@ class AccordApp(App[None]):
                     reached = target
                     if self.waiting is None:  # nobody waits: leave the UI as long again
                         time.sleep(time.perf_counter() - started)
+                settled(state)
         except STORE_ERRORS:  # the gap worker meets the same store and says why
             replay = None
         self.post_message(SnapshotRead(generation, asked, replay))

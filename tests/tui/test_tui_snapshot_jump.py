@@ -15,6 +15,7 @@ import domain.replay
 import tui.app
 from domain import snapshots
 from domain.application import Negotiations
+from domain.deferred import Source
 from domain.replay import Replay
 from domain.state_json import state_json
 from domain.stores import store_env
@@ -194,3 +195,36 @@ async def test_a_state_read_is_out_of_the_collectors_reach_before_the_fold_on(
         await pilot.press("G")
         await settle(pilot, lambda: app.waiting is None and app.snapshot_reading is None)
     assert tracked and not any(tracked)  # both reads: the last step's, the one before
+
+
+@pytest.mark.asyncio
+async def test_the_snapshot_worker_builds_the_maps_a_read_left_for_later(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A state read from a stored snapshot leaves the fold's indexes unbuilt until read
+    (`domain.deferred`); the worker builds them once the state is shown, so that no step
+    builds them on the UI thread."""
+    monkeypatch.setattr(tui.app, "FAR_STEPS", 20)
+    monkeypatch.setattr(domain.replay, "EVERY", 16)  # checkpoints nearer than FAR_STEPS
+    stored(sqlite_url, every=100)
+    built_in: list[str] = []
+    build = Source.map
+
+    def watched(source: Source) -> Any:
+        if not source.built:
+            built_in.append(threading.current_thread().name)
+        return build(source)
+
+    monkeypatch.setattr(Source, "map", watched)
+    app = HeldGaps(TIMELINE.name, store=sqlite_url, keymap={})  # its gap worker never runs
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("G")
+        await settle(pilot, lambda: app.waiting is None and app.snapshot_reading is None)
+        await pilot.press(*"k" * 30)  # steps back, folded from the states read
+        await ready(pilot)
+        assert app.replay is not None
+        state = app.replay.state(app.step)
+        assert dict(state.stances) == dict(Replay(TIMELINE).state(app.step).stances)
+    # two reads (the snapshots before steps 300 and 200), two maps each, each built once
+    assert len(built_in) == 4
+    assert threading.main_thread().name not in built_in
