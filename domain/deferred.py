@@ -28,11 +28,17 @@ V = TypeVar("V")
 class Source:
     """Builds the stored map once, for every DeferredMap made from it: the first thread
     to ask builds it (with the collector held off: ~10^6 objects that live on), the
-    others wait for it."""
+    others wait for it. `build(step)` calls `step()` between two parts of its work, where
+    the builder stands aside (`pace`, e.g. while a viewer answers a key) unless another
+    thread waits for the map: a viewer's UI thread blocked here would never let a worker
+    that waits for its repaint go on."""
 
-    def __init__(self, build: Callable[[], ChunkedMap[Any, Any]]) -> None:
-        self._build: Callable[[], ChunkedMap[Any, Any]] | None = build
+    def __init__(self, build: Callable[[Callable[[], None]], ChunkedMap[Any, Any]],
+                 pace: Callable[[], None] | None = None) -> None:
+        self._build: Callable[[Callable[[], None]], ChunkedMap[Any, Any]] | None = build
+        self._pace = pace
         self._lock = threading.Lock()
+        self._waited = False
         self._map: ChunkedMap[Any, Any] | None = None
 
     @property
@@ -40,16 +46,25 @@ class Source:
         """Whether the map has been built."""
         return self._map is not None
 
+    def _step(self) -> None:
+        if self._pace is not None and not self._waited:
+            self._pace()
+
     def map(self) -> ChunkedMap[Any, Any]:
         """The stored map (built now if it was not): read it, never change it."""
-        with self._lock:
+        if not self._lock.acquire(blocking=False):
+            self._waited = True  # the builder stands aside no more
+            self._lock.acquire()
+        try:
             if self._map is None:
                 assert self._build is not None
                 with collector.paused() as pause:
                     pause.keep = True
-                    self._map = self._build()
+                    self._map = self._build(self._step)
                 self._build = None  # and the texts it read from
             return self._map
+        finally:
+            self._lock.release()
 
 
 class DeferredMap(ChunkedMap[K, V]):

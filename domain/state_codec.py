@@ -272,8 +272,8 @@ def decode(data: dict[str, Any], header: Header, persistent: bool = False,
     def mapping(part: str, values: Callable[[list[list[Any]]], Iterable[Any]]) -> Any:
         texts = data[part]
         if persistent and part in DEFERRED:
-            return DeferredMap(Source(lambda: ChunkedMap.of_blocks(
-                (c[0], values(c)) for c in _parsed(texts, own_pace))))
+            return DeferredMap(Source(lambda step: ChunkedMap.of_blocks(
+                (c[0], values(c)) for c in _parsed(texts, step)), own_pace))
         blocks = ((c[0], values(c)) for c in _parsed(texts, pace))
         if persistent:
             return ChunkedMap.of_blocks(blocks)

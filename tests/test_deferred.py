@@ -3,6 +3,7 @@ the map they stand for, whatever was written and copied before, and are built on
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from hypothesis import given, settings
@@ -27,7 +28,7 @@ OPS = st.lists(st.one_of(
 
 def counted(base: dict[str, int], builds: list[int]) -> Source:
     """A source of the ChunkedMap of `base` (with a deleted slot first), counting builds."""
-    def build() -> ChunkedMap[str, int]:
+    def build(step: Any) -> ChunkedMap[str, int]:
         builds.append(1)
         built: ChunkedMap[str, int] = ChunkedMap([("gone", -1), *base.items()])
         del built["gone"]
@@ -104,3 +105,33 @@ def test_a_snapshot_read_back_leaves_the_folds_indexes_until_the_fold_reads_them
     assert back.stances.deferred and back.stances._source.built  # type: ignore[union-attr]
     for step in (first, first + 1, TIMELINE.steps):
         assert state_codec.rows(replay.state(step)) == state_codec.rows(plain.state(step))
+
+
+def test_a_builder_stands_aside_no_more_once_another_thread_waits_for_the_map() -> None:
+    # a worker builds, pacing itself (it waits while the viewer answers a key); the
+    # viewer's UI thread then asks for the map and blocks: were the worker to go on
+    # waiting for the viewer's repaint at every part, the viewer would hang
+    parts, paced = 50, []
+    building, go = threading.Event(), threading.Event()
+
+    def pace() -> None:
+        paced.append(1)
+        building.set()
+        go.wait(5)  # the first part: held until the UI thread waits
+
+    def build(step: Any) -> ChunkedMap[str, int]:
+        built: ChunkedMap[str, int] = ChunkedMap()
+        for n in range(parts):
+            step()
+            built[f"k{n}"] = n
+        return built
+
+    source = Source(build, pace)
+    worker = threading.Thread(target=source.map)
+    worker.start()
+    assert building.wait(5)
+    threading.Timer(0.2, go.set).start()  # the UI thread is blocked by then
+    got = source.map()
+    worker.join()
+    assert len(got) == parts and got is source.map()
+    assert paced == [1]  # the part under way when the UI thread came, and no more
