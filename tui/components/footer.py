@@ -5,7 +5,8 @@ whole screen out) each time the screen publishes that its bindings were updated,
 the next refresh. A focus change publishes twice (once as the focus moves, once after
 the refresh), and on a screen that has not painted yet both wait for its first paint:
 at 10^6 events the main screen's first frames were followed by two more whole-screen
-layouts (~40-65 ms each), and an analyst's first key waited behind them (145-255 ms).
+layouts (~40-65 ms each), and a key pressed as the screen appeared waited behind them
+(230-373 ms, against 62-183 ms since: docs/benchmark.md).
 Here a publish that leaves the keys shown unchanged is ignored, and a change is
 recomposed at once instead of after a refresh (nothing else is drawn in between). The
 parts are Textual's own (pinned exactly in pyproject.toml); only `bindings_changed`
