@@ -544,3 +544,24 @@ async def test_the_footer_recomposes_only_when_the_keys_it_shows_change(
         assert loaded.count(True) == 1
         assert "Silent parties" in " ".join(str(k.description) for k in
                                              footer.query(FooterKey))
+
+
+@pytest.mark.asyncio
+async def test_the_timeline_cuts_its_rows_to_the_width_and_never_scrolls_sideways() -> None:
+    """The timeline's virtual size never follows its width (a new virtual size lays the
+    whole screen out: one more layout right after the first paint, in the way of the
+    first key); its rows are cut to whatever width it has."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.query_one(TimelineView)
+        widths = []
+        for size in (SIZE, (160, 40), (90, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert view.virtual_size.width == 0 and view.max_scroll_x == 0
+            assert view.virtual_size.height == len(app.rows)
+            width = view.scrollable_content_region.width
+            assert {view.render_line(y).cell_length for y in range(5)} == {width}
+            widths.append(width)
+        assert len(set(widths)) == 3

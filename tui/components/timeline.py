@@ -62,7 +62,7 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         """Show these rows with the cursor on `cursor` (-1: before the first event)."""
         self.rows = rows
         self._step_width = len(str(len(rows)))
-        self.virtual_size = Size(self.size.width, len(rows))
+        self.virtual_size = Size(0, len(rows))  # rows are cut to the width: no sideways
         self.move_to(cursor)
         self.refresh()
 
@@ -83,7 +83,7 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        # (the virtual size does not follow the width: a new one lays the screen out)
         self.move_to(self.cursor)
         self.refresh()
 
