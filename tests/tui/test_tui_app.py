@@ -565,3 +565,36 @@ async def test_the_timeline_cuts_its_rows_to_the_width_and_never_scrolls_sideway
             assert {view.render_line(y).cell_length for y in range(5)} == {width}
             widths.append(width)
         assert len(set(widths)) == 3
+
+
+@pytest.mark.asyncio
+async def test_the_gap_labels_repaint_only_when_their_text_changes() -> None:
+    """The caret moves once in many steps on a long timeline and the gap label seldom
+    changes: a step that leaves their text as it is does not update (repaint) them."""
+    from textual.widgets import Label
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        labels = {name: app.query_one(f"#{name}", Label) for name in ("gap-caret",
+                                                                        "gap-label")}
+        updates: dict[str, int] = dict.fromkeys(labels, 0)
+        changes: dict[str, int] = dict.fromkeys(labels, 0)
+        for name, label in labels.items():
+            update = label.update
+
+            def spy(content: Any = "", *, layout: bool = True, name: str = name,
+                    update: Any = update) -> None:
+                updates[name] += 1
+                update(content, layout=layout)
+
+            label.update = spy  # type: ignore[method-assign]
+        for key in "jjjjjjjjjjjjkkkkjjjj":
+            shown = {name: str(label.content) for name, label in labels.items()}
+            await pilot.press(key)
+            await pilot.pause()
+            for name, label in labels.items():
+                changes[name] += str(label.content) != shown[name]
+        assert updates == changes
+        assert 0 < changes["gap-caret"] < 20

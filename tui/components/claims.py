@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import Static
 
+from tui.components.lines import LinePanel
 from tui.components.sizing import sized_by_content
 
 _PLEDGE_STYLE = {"open": "cyan", "honoured": "green", "violated": "bold red",
@@ -46,7 +46,7 @@ def claims_text(state: dict[str, Any], event: str | None,
     return text
 
 
-class ClaimsPledges(Static):
+class ClaimsPledges(LinePanel):
     """Shows `claims_text` for the current step."""
 
     def room(self, most: int) -> int:

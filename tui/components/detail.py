@@ -6,11 +6,11 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual.widgets import Static
 
 from domain.changes import json_changes
 from events.catalogue import Event
 from events.scenario import Header
+from tui.components.lines import LinePanel
 from tui.components.sizing import sized_by_content
 from tui.tables import summary
 
@@ -83,7 +83,7 @@ def event_detail(header: Header, event: Event | None, changes: list[str] | None,
     return Group(title, quote, who, source, what, changed)
 
 
-class EventDetail(Static):
+class EventDetail(LinePanel):
     """Shows `event_detail` for the current step."""
 
     def show(self, header: Header, event: Event | None, changes: list[str] | None,

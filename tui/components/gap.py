@@ -23,6 +23,8 @@ class GapPanel(Vertical):
         self.fraction = 0.0
         #: why the gaps could not be computed (the label says so instead of the gap)
         self.failed: str | None = None
+        #: the text each label shows, by selector
+        self._texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Label("gap over time: computing…", id="gap-label")
@@ -41,8 +43,7 @@ class GapPanel(Vertical):
         if reason is not None:
             if values is not None:
                 self.query_one(Sparkline).data = values or [0.0]
-            self.query_one("#gap-label", Label).update(
-                f"gap over time unavailable: {reason}", layout=False)
+            self._label(f"gap over time unavailable: {reason}")
 
     def set_gap(self, gap: float | None, done: bool = True) -> None:
         """Show the current overall gap in the label."""
@@ -50,16 +51,23 @@ class GapPanel(Vertical):
             return
         now = "—" if gap is None else f"{gap:.2f}"
         suffix = "" if done else " (computing…)"
-        # one line of fixed size: no layout of the screen for it
-        self.query_one("#gap-label", Label).update(f"gap over time — now {now}{suffix}",
-                                                   layout=False)
+        self._label(f"gap over time — now {now}{suffix}")
 
     def mark(self, fraction: float) -> None:
         """Put the caret at `fraction` (0..1) of the width."""
         self.fraction = fraction
         width = max(self.query_one(Sparkline).size.width, 1)
         column = min(int(fraction * width), width - 1)
-        self.query_one("#gap-caret", Label).update(" " * column + "▲", layout=False)
+        self._label(" " * column + "▲", "#gap-caret")
+
+    def _label(self, text: str, label: str = "#gap-label") -> None:
+        """Show `text` in a one-line label of fixed size (no layout of the screen for it),
+        unless it shows it already: a label repaints on every update (~0.6 ms a step
+        each, on a slow machine), and the caret moves once in thousands of steps at
+        10^6."""
+        if self._texts.get(label) != text:
+            self._texts[label] = text
+            self.query_one(label, Label).update(text, layout=False)
 
     def on_resize(self) -> None:
         self.mark(self.fraction)

@@ -1,0 +1,121 @@
+"""The panel that repaints only the lines an update changed (`tui.components.lines`)."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Group
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tui.components.lines import LinePanel, changed_runs
+
+CSS = """
+LinePanel, Static { height: 8; width: 30; padding: 0 1; border-top: hkey red; }
+.loud { color: yellow; background: blue; }
+"""
+
+
+class Side(App[None]):
+    """A LinePanel beside a Static of the same size and style."""
+
+    CSS = CSS
+
+    def compose(self) -> ComposeResult:
+        yield LinePanel(id="lines")
+        yield Static(id="static")
+
+
+def painted(widget: Widget) -> list[Strip]:
+    """The widget's lines as the compositor takes them (border and padding included)."""
+    return widget.render_lines(Region(0, 0, *widget.outer_size))
+
+
+def contents() -> list[object]:
+    title = Text("e-12  ", style="bold")
+    title.append("claim · 2022-03-29", style="cyan")
+    return [
+        Text("one line"),
+        Group(title, Text("“a quote long enough to wrap over the panel's width”",
+                          style="italic"), Text("changed: nothing", style="dim")),
+        Text("first\nsecond\nthird\nfourth\nfifth\nsixth\nseventh\neighth\nninth"),
+        Text(""),
+    ]
+
+
+@pytest.mark.asyncio
+async def test_a_line_panel_paints_what_a_static_paints() -> None:
+    """Every content, after any other: the same lines, styles, border and padding as
+    Textual's Static, whose drawing the panel replaces."""
+    app = Side()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lines, static = app.query_one(LinePanel), app.query_one(Static)
+        for content in [*contents(), *reversed(contents())]:
+            lines.update(content, layout=False)
+            static.update(content, layout=False)
+            await pilot.pause()
+            assert painted(lines) == painted(static)
+        quiet = painted(lines)
+        for panel in (lines, static):
+            panel.add_class("loud")
+        await pilot.pause()
+        assert painted(lines) == painted(static) != quiet  # a new style: drawn anew
+
+
+@pytest.mark.asyncio
+async def test_an_update_repaints_only_the_lines_that_changed() -> None:
+    app = Side()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LinePanel)
+        panel.update(Text("first\nsecond\nthird\nfourth"), layout=False)
+        await pilot.pause()
+        repaints: list[tuple[Region, ...]] = []
+        refresh = panel.refresh
+
+        def spy(*regions: Region, **options: bool) -> LinePanel:
+            repaints.append(regions)
+            return refresh(*regions, **options)
+
+        panel.refresh = spy  # type: ignore[method-assign,assignment]
+        panel.update(Text("first\nSECOND\nthird\nfourth\nfifth"), layout=False)
+        await pilot.pause()
+        width = panel.size.width
+        assert repaints == [(Region(0, 1, width, 1),), (Region(0, 4, width, 1),)]
+        assert [strip.text.strip() for strip in painted(panel)[1:7]] == [
+            "first", "SECOND", "third", "fourth", "fifth", ""]
+
+        repaints.clear()
+        panel.update(Text("first\nSECOND\nthird\nfourth\nfifth"), layout=False)
+        await pilot.pause()
+        assert repaints == []  # the same lines: nothing to paint
+
+        panel.update(Text("first"), layout=True)  # its size may follow: drawn whole
+        await pilot.pause()
+        assert repaints[-1] == ()
+        assert [strip.text.strip() for strip in painted(panel)[1:3]] == ["first", ""]
+
+
+@pytest.mark.asyncio
+async def test_a_line_panel_draws_anew_at_a_new_size() -> None:
+    app = Side()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LinePanel)
+        words = Text("alpha beta gamma delta epsilon zeta eta theta")
+        panel.update(words, layout=False)
+        await pilot.pause()
+        assert painted(panel)[1].text.strip() == "alpha beta gamma delta"
+        panel.styles.width = 16
+        await pilot.pause()
+        assert [strip.text.strip() for strip in painted(panel)[1:4]] == [
+            "alpha beta", "gamma delta", "epsilon zeta"]
+
+
+def test_changed_runs_join_neighbouring_lines() -> None:
+    a, b, c = Strip([]), Strip.blank(1), Strip.blank(2)
+    assert changed_runs([a, a, a], [a, a, a]) == []
+    assert changed_runs([a, a, a, a], [b, b, a, b]) == [(0, 2), (3, 4)]
+    assert changed_runs([a], [a, c, c]) == [(1, 3)]
+    assert changed_runs([a, b, c], [a]) == [(1, 3)]
