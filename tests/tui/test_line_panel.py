@@ -37,7 +37,14 @@ def painted(widget: Widget) -> list[Strip]:
 def contents() -> list[object]:
     title = Text("e-12  ", style="bold")
     title.append("claim · 2022-03-29", style="cyan")
+    across = Text("abc\ndef\nghi")
+    across.stylize("bold red", 1, 9)  # a span over two line ends
     return [
+        Text("first\nsecond\nthird"),
+        Text("second\nthird\nfourth"),  # the same lines, each a line up
+        Text("alpha\n\nbeta\n"),
+        across,
+        Text("x" * 70 + " and more words to wrap\nshort", style="italic"),
         Text("one line"),
         Group(title, Text("“a quote long enough to wrap over the panel's width”",
                           style="italic"), Text("changed: nothing", style="dim")),
@@ -119,3 +126,30 @@ def test_changed_runs_join_neighbouring_lines() -> None:
     assert changed_runs([a, a, a, a], [b, b, a, b]) == [(0, 2), (3, 4)]
     assert changed_runs([a], [a, c, c]) == [(1, 3)]
     assert changed_runs([a, b, c], [a]) == [(1, 3)]
+
+
+@pytest.mark.asyncio
+async def test_the_lines_of_a_text_drawn_before_are_not_wrapped_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claim listed a step before, a line further up or down now, is taken as drawn."""
+    from tui.components import lines as module
+
+    drawn: list[str] = []
+    visualize = module.visualize
+
+    def counted(widget: Widget, obj: object, markup: bool = True) -> object:
+        drawn.append(str(obj))
+        return visualize(widget, obj, markup=markup)
+
+    monkeypatch.setattr(module, "visualize", counted)
+    app = Side()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LinePanel)
+        panel.update(Text("c1 standing\nc2 standing\nc3 standing"), layout=False)
+        await pilot.pause()
+        drawn.clear()
+        panel.update(Text("c2 standing\nc3 contested\nc4 standing"), layout=False)
+        await pilot.pause()
+        assert drawn == ["c3 contested", "c4 standing"]
+        assert [strip.text.strip() for strip in painted(panel)[1:4]] == [
+            "c2 standing", "c3 contested", "c4 standing"]
