@@ -174,8 +174,9 @@ class Replay:
         the first, so that they share structure and compare chunk by chunk
         (`domain.changes.step_changes`) even where `state(step)` would restore another
         Replay's checkpoint (the gap worker's, a stored snapshot's). Both stay as they are."""
-        before = self.snapshot(step - 1)
-        after = thaw(freeze(before), before.header)
+        frozen = freeze(self.state(step - 1))
+        header = self.timeline.header
+        before, after = thaw(frozen, header), thaw(frozen, header)
         with collector.paused():
             fold.apply(after, self.timeline.events[step - 1])
         return before, after
