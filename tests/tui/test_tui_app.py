@@ -598,3 +598,35 @@ async def test_the_gap_labels_repaint_only_when_their_text_changes() -> None:
                 changes[name] += str(label.content) != shown[name]
         assert updates == changes
         assert 0 < changes["gap-caret"] < 20
+
+
+@pytest.mark.asyncio
+async def test_a_timeline_row_draws_its_gutter_in_colour_and_its_text_plain() -> None:
+    """The gutter (what-if flag, mark) in the gutter's colour, the row's text in the
+    panel's plain style, cut with an ellipsis; the cursor's highlight (bold) runs across
+    the whole row, the gutter included."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.query_one(TimelineView)
+        width = view.scrollable_content_region.width
+        view.marks = {0: "a"}
+        view.refresh()
+        await pilot.pause()
+
+        def line(row: int) -> list[Any]:
+            return list(view.render_lines(Region(0, row - int(view.scroll_y), width, 1))[0])
+
+        gutter = view.get_component_rich_style("timeline--gutter")
+        marked = line(0)
+        assert marked[0].text == " a" and marked[0].style.color == gutter.color
+        assert marked[0].style.bold
+        assert not any(segment.style.bold for segment in marked[1:])
+        text = "".join(segment.text for segment in marked)
+        assert text.startswith(" a 1 03-29 PROP  ukraine  neutrality: neu")
+        assert text.endswith("…")
+        assert len(text) == width
+        cursor = line(view.cursor)
+        assert {segment.style.bgcolor for segment in cursor} == {
+            (view.rich_style + view.get_component_rich_style("timeline--cursor")).bgcolor}
+        assert all(segment.style.bold for segment in cursor)
