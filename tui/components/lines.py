@@ -81,6 +81,10 @@ class LinePanel(Widget):
 
     def __init__(self, content: VisualType = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # no links in these panels: Textual works out a link style for every drawing
+        # (walking the ancestors' backgrounds, ~0.1 ms each: once per new line here)
+        # and repaints the panel when the mouse moves over it
+        self.set_reactive(Widget.auto_links, False)
         self._content: VisualType = content
         self._visual: Visual | None = None
 
