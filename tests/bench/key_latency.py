@@ -9,8 +9,9 @@ polls the pane until the header's "Step N/M" changes: that is a whole frame pain
 (the app renders every panel of a step in one refresh). Polling costs ~2-5 ms a
 capture, counted in the figures: a Textual app that only prints the step answers in
 ~9 ms here. `--during-gap` presses the keys at once instead, while the gap worker folds;
-`--pause` sets the time between a repaint and the next key (0.05 s). Also prints the TUI
-process's memory after the keys. Needs tmux.
+`--pause` sets the time between a repaint and the next key (0.05 s); `--frame-log LOG`
+runs the TUI under `frame_log.py` and prints where each key's time went. Also prints the
+TUI process's memory after the keys. Needs tmux.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import argparse
 import re
 import statistics
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 SESSION = "accord-key-latency"
 STEP = re.compile(r"Step (\d+)/(\d+)")
@@ -66,8 +69,14 @@ def main() -> None:
                         help="press the keys at once, while the gap worker folds")
     parser.add_argument("--pause", type=float, default=0.05,
                         help="seconds between a key's repaint and the next key")
+    parser.add_argument("--frame-log", metavar="LOG",
+                        help="log each frame's drawing into LOG (`frame_log.py`) and "
+                             "print where each key's time went")
     args = parser.parse_args()
     command = f".venv/bin/accord tui {args.target}"
+    if args.frame_log:
+        command = (f".venv/bin/python {Path(__file__).parent / 'frame_log.py'} "
+                   f"{args.frame_log} tui {args.target}")
     if args.store:
         command += f" --store {args.store}"
     subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "50",
@@ -103,6 +112,11 @@ def main() -> None:
         p95 = every[min(len(every) - 1, int(len(every) * 0.95))]
         print(f"every key: median {statistics.median(every) * 1e3:.0f} ms, "
               f"p95 {p95 * 1e3:.0f} ms, max {every[-1] * 1e3:.0f} ms (n={len(every)})")
+        if args.frame_log:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from frame_log import summary
+
+            print("\n".join(summary(args.frame_log)))
     finally:
         subprocess.run(["tmux", "kill-session", "-t", SESSION], check=False)
 
