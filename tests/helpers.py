@@ -169,3 +169,17 @@ def fresh_schema(server_url: str, prefix: str = "accord_test") -> Iterator[str]:
     finally:
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f"drop schema {schema} cascade")
+
+
+def refreshes(widget: Any) -> list[tuple[Any, ...]]:
+    """The regions of each `refresh` of a Textual widget from now on, in order (`()` for
+    a whole repaint); the refreshes still happen."""
+    seen: list[tuple[Any, ...]] = []
+    refresh = widget.refresh
+
+    def spy(*regions: Any, **options: bool) -> Any:
+        seen.append(regions)
+        return refresh(*regions, **options)
+
+    widget.refresh = spy
+    return seen

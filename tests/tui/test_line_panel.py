@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import refreshes
 from rich.console import Group
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -79,14 +80,7 @@ async def test_an_update_repaints_only_the_lines_that_changed() -> None:
         panel = app.query_one(LinePanel)
         panel.update(Text("first\nsecond\nthird\nfourth"), layout=False)
         await pilot.pause()
-        repaints: list[tuple[Region, ...]] = []
-        refresh = panel.refresh
-
-        def spy(*regions: Region, **options: bool) -> LinePanel:
-            repaints.append(regions)
-            return refresh(*regions, **options)
-
-        panel.refresh = spy  # type: ignore[method-assign,assignment]
+        repaints = refreshes(panel)
         panel.update(Text("first\nSECOND\nthird\nfourth\nfifth"), layout=False)
         await pilot.pause()
         width = panel.size.width

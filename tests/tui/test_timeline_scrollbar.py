@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import refreshes
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 
@@ -27,14 +28,7 @@ async def test_a_scroll_that_leaves_the_thumb_in_place_does_not_repaint_the_bar(
         view.show(ROWS, 0)
         await pilot.pause()
         bar = view.vertical_scrollbar
-        repaints: list[float] = []
-        refresh = bar.refresh
-
-        def spy(*args: object, **options: bool) -> object:
-            repaints.append(bar.position)
-            return refresh(*args, **options)  # type: ignore[arg-type]
-
-        bar.refresh = spy  # type: ignore[method-assign,assignment]
+        repaints = refreshes(bar)
         height = bar.size.height
 
         def painted() -> list[object]:

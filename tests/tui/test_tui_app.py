@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import refreshes
 from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
@@ -317,14 +318,7 @@ async def test_a_step_repaints_only_the_matrix_rows_it_changed() -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         matrix = app.query_one(PositionsMatrix)
-        repaints: list[tuple[Region, ...]] = []
-        refresh = matrix.refresh
-
-        def spy(*regions: Region, **options: bool) -> PositionsMatrix:
-            repaints.append(regions)
-            return refresh(*regions, **options)
-
-        matrix.refresh = spy  # type: ignore[method-assign,assignment]
+        repaints = refreshes(matrix)
         checked = 0
         for _ in range(10):
             rows, titles = dict(matrix._rows), matrix._titles_shown
