@@ -768,8 +768,8 @@ def _renamed_base_id(live: LiveOverlay, original_id: str | None, new_id: str
     """Why the row `original_id` (None: a new event) may not take `new_id`, no row's id:
     it is the id of a base event this what-if renamed, which the overlay file drops (and
     an overlay cannot add an event under a base id). None when it may."""
-    if new_id == live.slot_of(original_id) or live._index(new_id) is None:
-        return None  # a new id, or a renamed row given its own base id back
+    if new_id in (original_id, live.slot_of(original_id)) or live._index(new_id) is None:
+        return None  # the row's own id kept, a new id, or a renamed row's base id back
     renamed = live._row_id(new_id)
     return (f"event id {new_id!r} is the base's event renamed {renamed!r} in this what-if; "
             f"an overlay drops {new_id!r} and cannot give its id to another event "
