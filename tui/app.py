@@ -24,7 +24,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from domain import collector, snapshots, state_codec
@@ -52,6 +51,7 @@ from tui.components.timeline import TimelineView
 from tui.idle_gc import IdleCollector
 from tui.keys import KeymapError, keymap_path, load_keymap
 from tui.messages import (
+    CellChosen,
     GapFailed,
     GapSeries,
     LoadFailed,
@@ -317,7 +317,8 @@ class AccordApp(App[None]):
         """Apply the keymap given, or the user's keymap file (a bad file is reported)."""
         keymap = self.user_keymap
         if keymap is None:
-            ids = [b.id for b in self.BINDINGS if isinstance(b, Binding) and b.id]
+            ids = [b.id for b in [*self.BINDINGS, *PositionsMatrix.BINDINGS]
+                   if isinstance(b, Binding) and b.id]
             try:
                 keymap = load_keymap(keymap_path(), ids)
             except KeymapError as exc:
@@ -1239,13 +1240,12 @@ class AccordApp(App[None]):
         matrix.detailed = not matrix.detailed
         self.refresh_view()
 
-    def on_data_table_cell_selected(self, message: DataTable.CellSelected) -> None:
-        matrix = self.query_one(PositionsMatrix)
-        cell = matrix.current_cell()
-        if cell is None or self.live is None:
+    def on_cell_chosen(self, message: CellChosen) -> None:
+        if message.matrix.id != "matrix" or self.live is None:  # (compare's: no screen)
             return
         state = self.state_json(self.step)
-        self.push_screen(CellEventsScreen(self.live.base.header, self.rows, state, *cell))
+        self.push_screen(CellEventsScreen(self.live.base.header, self.rows, state,
+                                          message.party, message.issue))
 
     def action_toggle_panel(self, panel: str) -> None:
         """Show or hide a panel (`timeline`, `gap`, `matrix`, `detail`, `claims`)."""

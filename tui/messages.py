@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.widget import Widget
 
 from domain.replay import Replay
 from events.errors import Problem
@@ -57,6 +58,20 @@ class RowChosen(Message):
     """A timeline row was clicked: move the cursor to it."""
 
     row: int
+
+
+@dataclass
+class CellChosen(Message):
+    """`enter` on a matrix cell, or a click: the events that shaped it are asked for."""
+
+    matrix: Widget
+    party: str
+    issue: str
+
+    @property
+    def control(self) -> Widget:
+        """The matrix the cell is in."""
+        return self.matrix
 
 
 @dataclass

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from helpers import refreshes
 from textual.geometry import Region
-from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
 from tui.app import AccordApp
@@ -224,6 +223,26 @@ def test_keymap_file_is_read_and_checked(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
+async def test_a_keymap_file_remaps_the_matrix_keys_too(tmp_path, monkeypatch) -> None:
+    keys = tmp_path / "keys.toml"
+    keys.write_text('[keys]\nmatrix_silent = "S"\nmatrix_choose = "o"\n', encoding="utf-8")
+    monkeypatch.setenv("ACCORD_KEYMAP", str(keys))
+    app = AccordApp(TALKS)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        matrix = app.query_one(PositionsMatrix)
+        matrix.focus()
+        await pilot.press("s")
+        assert not matrix.show_silent
+        await pilot.press("S")
+        assert matrix.show_silent
+        matrix.move_cursor(row=0, column=1)
+        await pilot.press("o")
+        await pilot.pause()
+        assert "× neutrality" in str(app.screen.query_one("#cell-events").content)
+
+
+@pytest.mark.asyncio
 async def test_remapped_key_steps() -> None:
     app = AccordApp(TALKS, keymap={"step_next": "l"})
     async with app.run_test(size=SIZE) as pilot:
@@ -271,41 +290,40 @@ async def test_compare_footer_lists_only_its_own_keys() -> None:
         assert app.live is not None and app.live.empty
 
 
-def painted_lines(table: DataTable[Any]) -> list[list[tuple[str, object]]]:
-    """The table's lines as it paints them now (text and style of every segment)."""
-    return [[(segment.text, segment.style) for segment in table.render_line(y)]
-            for y in range(table.size.height)]
+def painted_lines(matrix: PositionsMatrix) -> list[list[tuple[str, object]]]:
+    """The matrix's lines as it paints them now (text and style of every segment)."""
+    return [[(segment.text, segment.style) for segment in matrix.render_line(y)]
+            for y in range(matrix.scrollable_content_region.height)]
 
 
 @pytest.mark.asyncio
 async def test_cells_updated_in_place_read_as_a_rebuilt_matrix() -> None:
-    """Stepping updates only the cells that changed (when no row changes height); at
-    every step the table holds what a matrix built from scratch holds."""
+    """Stepping redraws only the cells that changed (when no row changes height), taking
+    the others as drawn before; at every step the matrix paints what a matrix drawn from
+    scratch paints."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         matrix = app.query_one(PositionsMatrix)
-        rebuilds: list[int] = []
-        rebuild = matrix._rebuild
-        matrix._rebuild = lambda *args: (rebuilds.append(app.step),  # type: ignore[method-assign]
-                                         rebuild(*args))
+        relayouts: list[int] = []
+        relayout = matrix._relayout
+        matrix._relayout = lambda *args: (  # type: ignore[method-assign]
+            relayouts.append(app.step), relayout(*args))
         in_place = 0
         for _ in range(10):
-            rebuilds.clear()
+            relayouts.clear()
             await pilot.press("j")
             await pilot.pause()
-            in_place += not rebuilds
-            stepped = [[str(c) for c in matrix.get_row_at(r)] for r in range(matrix.row_count)]
-            heights = [row.height for row in matrix.ordered_rows]
+            in_place += not relayouts
+            stepped, heights = matrix.row_texts(), matrix.row_heights()
             painted = painted_lines(matrix)
-            matrix._rows = {}  # forget what is shown: the next show rebuilds the rows
+            matrix._rows, matrix._cells = {}, {}  # forget what is shown and drawn
             matrix.redraw()
             await pilot.pause()
-            assert [[str(c) for c in matrix.get_row_at(r)]
-                    for r in range(matrix.row_count)] == stepped
-            assert [row.height for row in matrix.ordered_rows] == heights
-            assert painted_lines(matrix) == painted  # no cached render left behind
+            assert matrix.row_texts() == stepped
+            assert matrix.row_heights() == heights
+            assert painted_lines(matrix) == painted  # no drawn cell left behind
         assert in_place >= 5
 
 
@@ -322,17 +340,17 @@ async def test_a_step_repaints_only_the_matrix_rows_it_changed() -> None:
         checked = 0
         for _ in range(10):
             rows, titles = dict(matrix._rows), matrix._titles_shown
-            layout, heights = matrix._layout, matrix._heights
+            layout, heights = matrix._layout, matrix.row_heights()
             repaints.clear()
             await pilot.press("j")
             await pilot.pause()
-            if (matrix._layout, matrix._heights, matrix._titles_shown) != (layout, heights,
-                                                                           titles):
+            if (matrix._layout, matrix.row_heights(), matrix._titles_shown) != (
+                    layout, heights, titles):
                 continue  # rebuilt, or titled anew: a whole repaint
             changed = [index for index, (key, cells) in enumerate(matrix._rows.items())
                        if cells != rows[key]]
             lines = {y for index in changed
-                     for region in [matrix._get_row_region(index)]
+                     for region in [matrix.row_region(index)]
                      for y in range(region.y, region.bottom)}
             assert () not in repaints
             assert {y for regions in repaints for region in regions
@@ -354,17 +372,17 @@ async def test_matrix_rows_keep_the_tallest_height_they_needed() -> None:
         matrix = app.query_one(PositionsMatrix)
 
         def heights() -> list[int]:
-            return [row.height for row in matrix.ordered_rows]
+            return matrix.row_heights()
 
         def needed() -> list[int]:
             width = matrix.cell_width(len(matrix.parties))
             return [matrix._height_needed(key, cells, width)
                     for key, cells in matrix._rows.items()]
 
-        rebuilds: list[int] = []
-        rebuild = matrix._rebuild
-        matrix._rebuild = lambda *args: (rebuilds.append(app.step),  # type: ignore[method-assign]
-                                         rebuild(*args))
+        relayouts: list[int] = []
+        relayout = matrix._relayout
+        matrix._relayout = lambda *args: (  # type: ignore[method-assign]
+            relayouts.append(app.step), relayout(*args))
         seen, columns = heights(), matrix._layout
         changed_at: list[int] = []
         taller_than_needed = []
@@ -385,7 +403,7 @@ async def test_matrix_rows_keep_the_tallest_height_they_needed() -> None:
         # steps 2 and 3 need one line where step 1 needed two: the old table shrank and
         # grew again (a rebuild at steps 2 and 4)
         assert taller_than_needed == [2, 3]
-        assert rebuilds == changed_at == [1, 5]  # the other steps updated cells in place
+        assert relayouts == changed_at == [1, 5]  # the other steps updated cells in place
 
 
 @pytest.mark.asyncio

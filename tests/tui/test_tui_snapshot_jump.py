@@ -28,8 +28,7 @@ TIMELINE = synthetic.timeline(synthetic.Spec(300, seed=2))
 
 
 def matrix_rows(app: AccordApp) -> list[list[str]]:
-    matrix = app.query_one(PositionsMatrix)
-    return [[str(c) for c in matrix.get_row_at(r)] for r in range(matrix.row_count)]
+    return app.query_one(PositionsMatrix).row_texts()
 
 
 def detail(app: AccordApp) -> str:

@@ -4,138 +4,109 @@ that party holds.
 Issues run down the rows (there are few and they have short ids) and parties across,
 because at 120 columns seven issues across leave five characters a cell. Parties other
 than the principals with no stance yet are left out (the title names them; `s` on the
-matrix shows them). Cells
-show the option's full label when the column has room for it and its id (short and
-readable, e.g. `russian-territory`) when it does not; the full label of the cell under
-the cursor is always shown under the matrix.
+matrix shows them). Cells show the option's full label when the column has room for it
+and its id (short and readable, e.g. `russian-territory`) when it does not; the full
+label of the cell under the cursor is always shown under the matrix.
+
+The panel draws its own lines, as the timeline does, instead of being a Textual
+`DataTable`: a step repaints only the lines whose cells read differently, and a cell
+drawn once is not drawn again while it reads the same. On a slow machine the DataTable
+took 6-12 ms of a day jump's frame at 10^6 events (its cells through Rich `Padding`, its
+rows and lines through caches a cell update voids), ~1 ms a line.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, ClassVar
 
-from rich.cells import cell_len
-from rich.console import Console
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.coordinate import Coordinate
+from textual.geometry import Region, Size
+from textual.renderables.styled import Styled
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from events.scenario import Header, Issue, Party
+from events.scenario import Header, Party
+from tui.components.cells import (
+    FULL_LABEL_WIDTH,
+    ISSUE_WIDTH,
+    cell_text,
+    has_stance,
+    lines_needed,
+    party_heading,
+    short_issue,
+)
+from tui.components.lines import changed_runs
+from tui.messages import CellChosen
 
-#: Colours along an issue's axis, from one pole (0) to the other (1).
-_AXIS = ["#4f9dde", "#61b3a0", "#c9b458", "#e08a4b", "#d9534f"]
-#: Below this cell width the option id is shown instead of the label.
-FULL_LABEL_WIDTH = 20
-#: Lines a full label may take in a cell before it is clipped.
-LABEL_LINES = 3
-#: Widest issue name in the first column.
-ISSUE_WIDTH = 13
-#: The gap column ("0.67") with its padding.
-_GAP_COLUMN = 6
 #: The gap column holds "0.25" or "—": fixed, so that cells update in place
-_GAP_WIDTH = 4
+GAP_WIDTH = 4
+#: Blank cells on each side of a cell's text.
+PADDING = 1
+#: Cells drawn that the panel keeps, by what they read (a few steps' worth).
+_CELLS_KEPT = 2048
+
+#: A cell drawn: its lines, each a list of segments `width + 2 * PADDING` wide.
+CellLines = list[list[Segment]]
 
 
-def stance_colour(position: float) -> str:
-    """A colour for a point on [0, 1] of an issue's axis."""
-    return _AXIS[min(int(position * (len(_AXIS) - 1) + 0.5), len(_AXIS) - 1)]
+@dataclass(frozen=True)
+class Column:
+    """A column of the matrix: its key (`_issue`, a party id, `gap`), its heading and the
+    width of its text (padding not included)."""
+
+    key: str
+    heading: str
+    width: int
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def wrap_id(option: str, width: int) -> str:
-    """An option id broken after its hyphens into lines of at most `width` (Rich wraps
-    only at spaces, and would cut `guarantors-strong-armies` mid-word)."""
-    lines: list[str] = []
-    for part in option.replace("-", "-\n").split("\n"):
-        if lines and len(lines[-1]) + len(part) <= width:
-            lines[-1] += part
-        else:
-            lines.append(part)
-    return "\n".join(_clip(line, width) for line in lines)
-
-
-def short_issue(issue: Issue, width: int = ISSUE_WIDTH) -> str:
-    """An issue's id, or its last word when the id is too long (`security-guarantees` →
-    `guarantees`)."""
-    if len(issue.id) <= width:
-        return issue.id
-    last = issue.id.rsplit("-", 1)[-1]
-    return last if len(last) <= width else _clip(issue.id, width)
-
-
-def party_heading(party: Party, width: int) -> str:
-    """A party's name, or its id when the name does not fit."""
-    return party.name if len(party.name) <= width else _clip(party.id, width)
-
-
-def cell_text(header: Header, state: dict[str, Any], party: str, issue_id: str,
-              event: str | None, detailed: bool, differs: bool = False,
-              max_label: int = 24, compact: bool = False) -> Text:
-    """One cell: the option label (its id when `compact`) coloured by stance; `•` when the
-    current event shaped it, `⚑n` when n claims about it are contested;
-    accepts/rejects (by option id) and conditions when detailed."""
-    cell = state["positions"][party][issue_id]
-    issue = header.issue(issue_id)
-    labels = {o.id: o.label for o in issue.options}
-    option = cell["option"]
-    if option is None:
-        text = Text("—", style="dim")
-    else:
-        label = wrap_id(option, max_label) if compact \
-            else _clip(labels.get(option, option), max_label * LABEL_LINES)
-        text = Text(label, style=stance_colour(issue.position_of(option)))
-    contested = cell.get("contested")  # a step view carries the count
-    if contested is None:  # a full JSON state (e.g. compare): count the claims
-        contested = sum(1 for c in cell["claims"] if state["claims"][c]["contested"])
-    if contested:
-        text.append(f" ⚑{contested}", style="bold yellow")
-    if event is not None and event in cell["events"]:
-        text = Text("• ", style="bold") + text
-    if detailed:  # by option id: a list of full labels would fill the screen
-        if cell["accepts"]:
-            text.append("\n+ " + ", ".join(cell["accepts"]), style="green")
-        if cell["rejects"]:
-            text.append("\n− " + ", ".join(cell["rejects"]), style="red")
-        if cell["conditions"]:
-            text.append("\nif " + "; ".join(cell["conditions"]), style="italic")
-    if differs:
-        text.stylize("reverse")
-    return text
-
-
-def _height(text: Text, width: int, console: Console) -> int:
-    """How many lines `text` takes in a column `width` wide, as the table wraps it."""
-    lines = text.plain.split("\n")
-    if all(cell_len(line) <= width for line in lines):
-        return len(lines)
-    return len(text.wrap(console, width))
-
-
-def has_stance(state: dict[str, Any], party: str) -> bool:
-    """Whether a party holds, accepts or rejects anything, or is named in a claim."""
-    return any(cell["option"] is not None or cell["accepts"] or cell["rejects"]
-               or cell["claims"] or cell["events"]
-               for cell in state["positions"][party].values())
-
-
-class PositionsMatrix(DataTable[Text]):
-    """Issues × parties. `enter` on a cell asks the app for the events that shaped it."""
+class PositionsMatrix(ScrollView, can_focus=True, inherit_bindings=False):
+    """Issues × parties. `enter` on a cell (or a click) posts `CellChosen`: the app shows
+    the events that shaped it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1, 0)", "Up", show=False, id="matrix_up"),
+        Binding("down", "cursor(1, 0)", "Down", show=False, id="matrix_down"),
+        Binding("left", "cursor(0, -1)", "Left", show=False, id="matrix_left"),
+        Binding("right", "cursor(0, 1)", "Right", show=False, id="matrix_right"),
+        Binding("enter", "choose", "Events of the cell", show=False, id="matrix_choose"),
         Binding("s", "toggle_silent", "Silent parties", id="matrix_silent"),
     ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "matrix--header", "matrix--even-row", "matrix--cursor",
+    }
+    # the look of Textual's DataTable, which this panel replaced
     DEFAULT_CSS = """
-    PositionsMatrix { height: auto; max-height: 60%; border-top: hkey $primary-background;
-                      border-bottom: hkey $primary-background;
-                      border-title-color: $text-muted; border-subtitle-color: $text; }
+    PositionsMatrix {
+        height: auto; max-height: 60%; overflow-x: hidden;
+        background: $surface; color: $foreground;
+        border-top: hkey $primary-background; border-bottom: hkey $primary-background;
+        border-title-color: $text-muted; border-subtitle-color: $text;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .matrix--cursor { background: $block-cursor-background;
+                                  color: $block-cursor-foreground;
+                                  text-style: $block-cursor-text-style; }
+            & > .matrix--header { background-tint: $foreground 5%; }
+        }
+        &:dark > .matrix--even-row { background: $surface-darken-1 40%; }
+        & > .matrix--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .matrix--even-row { background: $surface-lighten-1 50%; }
+        & > .matrix--cursor { background: $block-cursor-blurred-background;
+                              color: $block-cursor-blurred-foreground;
+                              text-style: $block-cursor-blurred-text-style; }
+    }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
+        super().__init__(id=id)
         self.detailed = False
         self.show_silent = False
         self.header: Header | None = None
@@ -144,16 +115,26 @@ class PositionsMatrix(DataTable[Text]):
         self.parties: list[Party] = []
         #: cells the matrix may use across (set by `fit`)
         self.room = 80
+        #: (row, column) of the cell under the cursor; column 0 is the issues' column
+        self.cursor_coordinate = Coordinate(0, 0)
+        self.columns: list[Column] = []
         self._layout: tuple[object, ...] = ()
         self._width_seen = 0
         self._shown: tuple[str | None, set[tuple[str, str]] | None] = (None, None)
         #: the height each row was given since the layout last changed: a row keeps the
-        #: tallest it has needed, so that stepping seldom resizes the table (each resize
+        #: tallest it has needed, so that stepping seldom resizes the panel (each resize
         #: is a layout of the whole screen: 20-45 ms of a key's frame at 160×50, where
-        #: an update in place is none)
+        #: a repaint of the lines that changed is none)
         self._heights: dict[str, int] = {}
         #: the cells shown, row key → cells in column order
         self._rows: dict[str, list[Text]] = {}
+        #: the lines drawn (the headings, then the rows' lines), and the size and style
+        #: they were drawn for (None: draw anew)
+        self._lines: list[Strip] = []
+        self._drawn_for: tuple[object, ...] | None = None
+        self._cells: dict[tuple[object, ...], CellLines] = {}
+
+    # --- what is shown ------------------------------------------------------------------
 
     def fit(self, width: int, columns: int = 0) -> None:
         """Use `width` cells across (`columns`, the issue count, is no longer needed: the
@@ -161,15 +142,15 @@ class PositionsMatrix(DataTable[Text]):
         self.room = width
 
     def cell_width(self, parties: int) -> int:
-        """Width of a party column when `parties` share the room left by the issue and
-        gap columns and the cell padding."""
-        spare = self.room - ISSUE_WIDTH - 2 - _GAP_COLUMN - 2 * parties - 4  # scrollbar
+        """Width of a party column's text when `parties` share the room left by the issue
+        and gap columns and the cells' padding."""
+        spare = (self.room - ISSUE_WIDTH - 2 * PADDING - GAP_WIDTH - 2 * PADDING
+                 - 2 * PADDING * parties - 4)  # (4: a scrollbar's room)
         return max(8, min(48, spare // max(parties, 1)))
 
     def show(self, header: Header, state: dict[str, Any], event: str | None,
              differs: set[tuple[str, str]] | None = None) -> None:
         """Fill the matrix from a JSON state; `differs` cells are highlighted."""
-        cursor = self.cursor_coordinate
         self._shown = (event, differs)
         shown = [p for p in header.parties  # the principals always: they are the question
                  if self.show_silent or p.id in header.principals or has_stance(state, p.id)]
@@ -193,72 +174,57 @@ class PositionsMatrix(DataTable[Text]):
         kept = self._heights if layout == self._layout else {}
         heights = {key: max(kept.get(key, 1), self._height_needed(key, cells, width))
                    for key, cells in rows.items()}
-        if layout == self._layout and heights == kept and rows.keys() == self._rows.keys():
-            self._update_cells(rows)
-        else:
-            self._rebuild(layout, shown, width, rows, heights)
-        self.move_cursor(row=cursor.row, column=cursor.column, animate=False)
+        same_shape = (layout == self._layout and heights == kept
+                      and rows.keys() == self._rows.keys())
+        self._rows = rows
+        if not same_shape:
+            self._relayout(layout, shown, width, heights)
+        self.cursor_coordinate = self._within(*self.cursor_coordinate)  # rows may be fewer
+        self._repaint()
         self._titles(self.silent_note(silent), self.cursor_label())
 
-    def _rebuild(self, layout: tuple[object, ...], shown: list[Party], width: int,
-                 rows: dict[str, list[Text]], heights: dict[str, int]) -> None:
-        """Columns (when the layout changed) and rows anew, each row `heights` tall: a
-        layout of the screen."""
-        if layout != self._layout:
-            self._layout = layout
-            self.clear(columns=True)
-            self.add_column("issue", key="_issue")
-            for party in shown:
-                self.add_column(party_heading(party, width), key=party.id, width=width)
-            self.add_column("gap", key="gap", width=_GAP_WIDTH)
-        else:
-            self.clear()
-        for key, cells in rows.items():
-            self.add_row(*cells, key=key, height=heights[key])
-        self._rows, self._heights = rows, heights
+    def _relayout(self, layout: tuple[object, ...], shown: list[Party], width: int,
+                  heights: dict[str, int]) -> None:
+        """New columns or row heights: the panel's size may change (a layout of the
+        screen)."""
+        self._layout, self._heights = layout, heights
+        issues = [cells[0].cell_len for cells in self._rows.values()]
+        self.columns = [Column("_issue", "issue", max([len("issue"), *issues])),
+                        *(Column(p.id, party_heading(p, width), width) for p in shown),
+                        Column("gap", "gap", GAP_WIDTH)]
+        across = sum(column.width + 2 * PADDING for column in self.columns)
+        size = Size(across, 1 + sum(heights.values()))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self.refresh(layout=True)
 
     def _height_needed(self, key: str, cells: list[Text], width: int) -> int:
-        """The lines row `key` needs: its tallest party cell's, as the table wraps them
-        (the gap row: one)."""
+        """The lines row `key` needs: its tallest party cell's, wrapped (the gap row:
+        one)."""
         if key == "_gap":
             return 1
         console = self.app.console
-        return max([_height(cell, width, console) for cell in cells[1:-1]], default=1)
+        return max([lines_needed(cell, width, console) for cell in cells[1:-1]], default=1)
 
-    def _update_cells(self, rows: dict[str, list[Text]]) -> None:
-        """Only the cells that differ, in place: no layout of the screen (rebuilding the
-        rows each step was most of a step's repaint), and only their renders redone."""
-        keys = ["_issue", *(p.id for p in self.parties), "gap"]
-        changed: set[tuple[str, str]] = set()
-        for row, cells in rows.items():
-            for column, new, old in zip(keys, cells, self._rows[row], strict=True):
-                if new != old:
-                    self._data[RowKey(row)][ColumnKey(column)] = new
-                    changed.add((row, column))
-        self._rows = rows
-        if changed:
-            self._forget_renders(changed)
+    @property
+    def row_count(self) -> int:
+        """Rows shown: the issues and the overall gap."""
+        return len(self._rows)
 
-    def _forget_renders(self, cells: set[tuple[str, str]]) -> None:
-        """Drop the cached renders of `cells` (row key, column key), of their rows and of
-        their rows' lines, and repaint those rows only. `DataTable.update_cell` counts an
-        update, which voids the cached render of every cell and line: each step
-        re-rendered the whole matrix (~8 ms of a 160×50 frame) for the two or three cells
-        that changed. This keys into the caches of Textual 8.2.8's DataTable (pinned
-        exactly); a test holds the painted lines to a rebuilt table's."""
-        rows = {row for row, _ in cells}
-        indexes = {self._row_locations.get(RowKey(row)) for row in rows}
-        regions = [self._get_row_region(index) for index in indexes if index is not None]
-        lines = {y for region in regions for y in range(region.y, region.bottom)}
-        for cache, drop in (
-                (self._cell_render_cache, lambda key: (key[0], key[1]) in cells),
-                (self._row_render_cache, lambda key: key[0] in rows),
-                (self._row_renderable_cache, lambda key: key[1] in indexes),
-                (self._line_cache, lambda key: key[0] in lines)):
-            for key in [key for key in cache.keys() if drop(key)]:  # noqa: SIM118 (no __iter__)
-                cache.discard(key)
-        for region in regions:
-            self._refresh_region(region)
+    def row_texts(self) -> list[list[str]]:
+        """The text of every cell, row by row, as shown."""
+        return [[str(cell) for cell in cells] for cells in self._rows.values()]
+
+    def row_heights(self) -> list[int]:
+        """The lines each row takes."""
+        return list(self._heights.values())
+
+    def row_region(self, index: int) -> Region:
+        """Where row `index` is painted in the panel now (the headings are line 0)."""
+        tops = [0, *accumulate(self._heights.values())]
+        top = 1 + tops[index] - int(self.scroll_y)
+        return Region(0, top, self.scrollable_content_region.width,
+                      tops[index + 1] - tops[index])
 
     def silent_note(self, silent: list[Party]) -> str:
         """The title: which parties have no stance and are left out."""
@@ -271,9 +237,10 @@ class PositionsMatrix(DataTable[Text]):
 
     def cell_at(self, party: str, issue: str) -> str | None:
         """The text of a cell, or None when the party is not shown."""
-        if party not in {p.id for p in self.parties}:
+        keys = [column.key for column in self.columns]
+        if party not in {p.id for p in self.parties} or party not in keys:
             return None
-        return str(self.get_cell(issue, party))
+        return str(self._rows[issue][keys.index(party)])
 
     def current_cell(self) -> tuple[str, str] | None:
         """(party, issue) under the cursor, or None on the issue/gap column or gap row."""
@@ -302,6 +269,78 @@ class PositionsMatrix(DataTable[Text]):
         if self.header is not None and self.state is not None:
             self.show(self.header, self.state, *self._shown)
 
+    _titles_shown: tuple[str, str] | None = None
+
+    def _titles(self, title: str, subtitle: str) -> None:
+        """Set the border's title and subtitle, when they differ from those shown (setting
+        either repaints the whole panel, where a step repaints only the lines it
+        changed)."""
+        if (title, subtitle) != self._titles_shown:
+            self._titles_shown = (title, subtitle)
+            self.border_title, self.border_subtitle = title, subtitle
+
+    # --- the cursor ---------------------------------------------------------------------
+
+    def move_cursor(self, *, row: int | None = None, column: int | None = None,
+                    animate: bool = False) -> None:
+        """Put the cursor on a cell (kept within the matrix) and scroll it into view."""
+        at = self._within(self.cursor_coordinate.row if row is None else row,
+                          self.cursor_coordinate.column if column is None else column)
+        if at == self.cursor_coordinate:
+            return
+        self.cursor_coordinate = at
+        self._scroll_to_row(at.row)
+        self._repaint()
+        if self._titles_shown is not None:
+            self._titles(self._titles_shown[0], self.cursor_label())
+
+    def _within(self, row: int, column: int) -> Coordinate:
+        """The cell nearest (row, column) in the matrix."""
+        return Coordinate(max(0, min(row, len(self._rows) - 1)),
+                          max(0, min(column, len(self.columns) - 1)))
+
+    def _scroll_to_row(self, row: int) -> None:
+        """Scroll the row into view, under the headings."""
+        region = self.row_region(row)
+        body = max(self.scrollable_content_region.height - 1, 1)
+        top, bottom = region.y - 1 + int(self.scroll_y), region.bottom - 1 + int(self.scroll_y)
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif bottom > self.scroll_y + body:
+            self.scroll_to(y=max(bottom - body, 0), animate=False, immediate=True)
+
+    def action_cursor(self, rows: int, columns: int) -> None:
+        """Move the cursor by `rows` and `columns`."""
+        row, column = self.cursor_coordinate
+        self.move_cursor(row=row + rows, column=column + columns)
+
+    def action_choose(self) -> None:
+        """Ask for the events that shaped the cell under the cursor."""
+        cell = self.current_cell()
+        if cell is not None:
+            self.post_message(CellChosen(self, *cell))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a cell puts the cursor there and chooses it."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:  # the border, or the headings
+            return
+        line = offset.y - 1 + int(self.scroll_y)
+        rows = [*accumulate(self._heights.values())]
+        ends = [*accumulate(column.width + 2 * PADDING for column in self.columns)]
+        row = next((index for index, end in enumerate(rows) if line < end), None)
+        column = next((index for index, end in enumerate(ends) if offset.x < end), None)
+        if row is not None and column is not None:
+            self.move_cursor(row=row, column=column)
+            self.action_choose()
+
+    def action_toggle_silent(self) -> None:
+        """Show or hide the parties with no stance."""
+        self.show_silent = not self.show_silent
+        self.redraw()
+
+    # --- drawing ------------------------------------------------------------------------
+
     def on_resize(self) -> None:
         # The app fits the matrix before the first layout, when its width is not known
         # yet; its own size is the width that counts.
@@ -311,19 +350,93 @@ class PositionsMatrix(DataTable[Text]):
             self._width_seen = self.room = width
             self.redraw()
 
-    _titles_shown: tuple[str, str] | None = None
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> PositionsMatrix:
+        """Textual's refresh; a whole repaint (a new style, a scroll, a resize) draws the
+        lines anew."""
+        if repaint and not regions:
+            self._drawn_for = None
+        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        return self
 
-    def _titles(self, title: str, subtitle: str) -> None:
-        """Set the border's title and subtitle, when they differ from those shown (setting
-        either repaints the whole table, where a step repaints only the rows it changed)."""
-        if (title, subtitle) != self._titles_shown:
-            self._titles_shown = (title, subtitle)
-            self.border_title, self.border_subtitle = title, subtitle
+    def _repaint(self) -> None:
+        """Repaint the lines that read differently from those drawn (all of them when the
+        panel's size or style changed since)."""
+        if self._drawn_for != self._drawing_key():
+            self.refresh()
+            return
+        before, after = self._lines, self._draw()
+        self._lines = after
+        width, height = self.scrollable_content_region.size
+        scrolled = int(self.scroll_y)
+        for start, end in changed_runs(before, after):
+            if start == 0:  # the headings stay on line 0
+                self.refresh(Region(0, 0, width, 1))
+                start = 1
+            top, bottom = max(start - scrolled, 1), min(end - scrolled, height)
+            if top < bottom:
+                self.refresh(Region(0, top, width, bottom - top))
 
-    def on_data_table_cell_highlighted(self) -> None:
-        self._titles(self._titles_shown[0] if self._titles_shown else "", self.cursor_label())
+    def render_line(self, y: int) -> Strip:
+        if self._drawn_for != self._drawing_key():
+            self._lines = self._draw()
+        index = y if y == 0 else y + int(self.scroll_y)
+        if index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(self.scrollable_content_region.width, self.rich_style)
 
-    def action_toggle_silent(self) -> None:
-        """Show or hide the parties with no stance."""
-        self.show_silent = not self.show_silent
-        self.redraw()
+    def _drawing_key(self) -> tuple[object, ...]:
+        return self.scrollable_content_region.size, self.visual_style, self.has_focus
+
+    def _draw(self) -> list[Strip]:
+        """The headings' line, then every row's lines, each as wide as the panel."""
+        self._drawn_for = self._drawing_key()
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        heading = base + self.get_component_rich_style("matrix--header")
+        even = base + self.get_component_rich_style("matrix--even-row")
+        cursor = self.get_component_rich_style("matrix--cursor")
+        lines = [self._line([self._cell(Text(column.heading), column.width, 1, heading)
+                             for column in self.columns], 0, width, heading)]
+        at_row, at_column = self.cursor_coordinate
+        for index, (key, cells) in enumerate(self._rows.items()):
+            row_style = even if index % 2 == 0 else base
+            height = self._heights[key]
+            drawn = [self._cell(cell, column.width, height, row_style,
+                                cursor if (index, place) == (at_row, at_column) else None)
+                     for place, (column, cell) in enumerate(zip(self.columns, cells,
+                                                                strict=True))]
+            lines.extend(self._line(drawn, y, width, row_style) for y in range(height))
+        if len(self._cells) > _CELLS_KEPT:
+            self._cells = {}
+        return lines
+
+    @staticmethod
+    def _line(cells: list[CellLines], y: int, width: int, style: Style) -> Strip:
+        """Line `y` of a row of drawn cells, cut, or filled to `width` in the row's
+        style."""
+        segments = [segment for cell in cells for segment in cell[y]]
+        return Strip(segments).crop_extend(0, width, style)
+
+    def _cell(self, text: Text, width: int, height: int, style: Style,
+              cursor: Style | None = None) -> CellLines:
+        """A cell drawn `height` lines tall in `style` (and under the cursor's style), as
+        Textual's DataTable draws one (its text wrapped to `width`, or cut on a row one
+        line tall, then padded); kept by what it reads, so that a cell drawn before is
+        not drawn again."""
+        key = (text.plain, tuple(text.spans), text.style, width, height, style, cursor)
+        drawn = self._cells.get(key)
+        if drawn is None:
+            pre, post = style, Style.null()
+            if cursor is not None:  # its colours win over the text's (as in DataTable)
+                pre += cursor
+                post = Style.from_color(cursor.color, cursor.bgcolor)
+            options = self.app.console_options.update_dimensions(width + 2 * PADDING,
+                                                                 height)
+            if height == 1:
+                options = options.update(no_wrap=True)
+            drawn = self.app.console.render_lines(
+                Styled(Padding(text, (0, PADDING)), pre_style=pre, post_style=post),
+                options)
+            self._cells[key] = drawn
+        return drawn
