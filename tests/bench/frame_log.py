@@ -5,10 +5,13 @@
 runs `accord tui …` with Textual's drawing timed into LOG: each key received, the app's
 `refresh_view`, each layout and compositor refresh of the screen, each panel drawn
 (`StylesCache.render_widget`: the panel, its height, how long) and each write to the
-terminal (bytes). `key_latency.py --frame-log LOG` starts the TUI this way and prints
-`summary(LOG)` after its keys: per key, the app's side (key received → its frame
-written), `refresh_view`, the first compositor refresh, a layout if any, and the panels
-that took longest to draw. The timing wrappers add ~5-10 % to a frame.
+terminal (bytes); a key and a write also carry the UI thread's CPU time (`time.thread_time`).
+`key_latency.py --frame-log LOG` starts the TUI this way and prints `summary(LOG)` after
+its keys: per key, the app's side (key received → its frame written), the UI thread's
+CPU time over the same span, `refresh_view`, the first compositor refresh, a layout if
+any, and the panels that took longest to draw. The CPU time is the figure to compare
+two codes by on a noisy machine: it leaves out the time the thread waited for the other
+threads and the machine's other load. The timing wrappers add ~5-10 % to a frame.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def install(out: TextIO) -> None:
     write = LinuxDriver.write
 
     def logged_write(self: LinuxDriver, data: str) -> None:
-        log("write", len(data))
+        log("write", len(data), f"cpu={time.thread_time() * 1e3:.2f}")
         write(self, data)
 
     LinuxDriver.write = logged_write  # type: ignore[method-assign]
@@ -65,7 +68,7 @@ def install(out: TextIO) -> None:
 
     async def logged_event(self: AccordApp, event: events.Event) -> None:
         if isinstance(event, events.Key):
-            log("key", event.key)
+            log("key", event.key, f"cpu={time.thread_time() * 1e3:.2f}")
         await on_event(self, event)
 
     AccordApp.on_event = logged_event  # type: ignore[method-assign]
@@ -89,6 +92,7 @@ class Key:
     name: str
     at: float
     written: float | None = None  # ms from the key to the first write after its work
+    cpu: float | None = None  # the UI thread's CPU ms over the same span
     work: float = 0.0  # refresh_view, ms
     compositor: list[float] = field(default_factory=list)
     layout: float = 0.0
@@ -99,12 +103,15 @@ def keys(lines: list[str]) -> list[Key]:
     """The keys in a frame log, each with what followed it until the next key (Textual
     posts a key to the app twice: the second, within 5 ms, is the same key)."""
     found: list[Key] = []
+    cpu_at_key = 0.0
     for line in lines:
         at, what, *rest = line.split()
         now = float(at)
+        cpu = next((float(part[4:]) for part in rest if part.startswith("cpu=")), None)
         if what == "key":
             if not found or now - found[-1].at > 5:
                 found.append(Key(rest[0], now))
+                cpu_at_key = cpu or 0.0
             continue
         if not found:
             continue
@@ -119,6 +126,8 @@ def keys(lines: list[str]) -> list[Key]:
             key.drawn[rest[0]] += float(rest[2])
         elif what == "write" and key.work and key.written is None:
             key.written = now - key.at
+            if cpu is not None:
+                key.cpu = cpu - cpu_at_key
     return found
 
 
@@ -130,12 +139,16 @@ def summary(path: str) -> list[str]:
     for key in found:
         top = ", ".join(f"{name} {ms:.1f}" for name, ms in key.drawn.most_common(3))
         first = key.compositor[0] if key.compositor else 0.0
-        out.append(f"{key.name[:8]:8} key→written {key.written:5.1f} ms · refresh_view "
+        cpu = "" if key.cpu is None else f" (CPU {key.cpu:5.1f})"
+        out.append(f"{key.name[:8]:8} key→written {key.written:5.1f} ms{cpu} · refresh_view "
                    f"{key.work:5.1f} · compositor {first:5.1f} · layout {key.layout:5.1f}"
                    f" · {top}")
     if found:
-        for label, values in (("key→written", [k.written or 0.0 for k in found]),
-                              ("refresh_view", [k.work for k in found])):
+        series = [("key→written", [k.written or 0.0 for k in found]),
+                  ("refresh_view", [k.work for k in found])]
+        if all(k.cpu is not None for k in found):
+            series.insert(1, ("UI thread's CPU, key→written", [k.cpu or 0.0 for k in found]))
+        for label, values in series:
             ordered = sorted(values)
             p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
             out.append(f"{label}: median {statistics.median(ordered):.1f} ms, "
