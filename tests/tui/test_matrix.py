@@ -146,6 +146,35 @@ async def test_a_matrix_taller_than_its_room_keeps_its_headings_and_follows_the_
 
 
 @pytest.mark.asyncio
+async def test_a_row_keeps_its_height_when_a_new_column_needs_fewer_lines(tmp_path) -> None:
+    """Two columns 20 wide show full labels ("Ukrainian sovereignty": two lines); a
+    third party's column makes them 12 wide, with option ids ("ukrainian": one line).
+    The row stays two lines tall: the panel keeps its height (no layout of the
+    screen)."""
+    timeline = load(tmp_path, scenario([
+        proposal("p1", "ukraine", "crimea", "ukrainian"),
+        proposal("p2", "turkey", "neutrality", "neutral")]))
+    replay = Replay(timeline)
+    app = Host()
+    async with app.run_test(size=(69, 20)) as pilot:
+        matrix = app.query_one(PositionsMatrix)
+        matrix.show(timeline.header, replay.json(1), None)
+        await pilot.pause()
+        assert [column.width for column in matrix.columns[1:-1]] == [20, 20]
+        assert matrix.row_heights() == [2, 1, 1]
+        height = matrix.outer_size.height
+        matrix.show(timeline.header, replay.json(2), None)
+        await pilot.pause()
+        assert [column.width for column in matrix.columns[1:-1]] == [12, 12, 12]
+        assert matrix.row_texts()[0][2] == "ukrainian"  # one line would do
+        assert matrix.row_heights() == [2, 1, 1]
+        assert matrix.outer_size.height == height
+        matrix.action_toggle_silent()  # `s`: the rows are fitted anew
+        await pilot.pause()
+        assert matrix.row_heights() == [1, 1, 1]
+
+
+@pytest.mark.asyncio
 async def test_a_cell_that_reads_as_before_is_not_drawn_again(tmp_path, monkeypatch) -> None:
     header, states = steps(tmp_path)
     app = Host()

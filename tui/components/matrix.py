@@ -121,11 +121,14 @@ class PositionsMatrix(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout: tuple[object, ...] = ()
         self._width_seen = 0
         self._shown: tuple[str | None, set[tuple[str, str]] | None] = (None, None)
-        #: the height each row was given since the layout last changed: a row keeps the
-        #: tallest it has needed, so that stepping seldom resizes the panel (each resize
-        #: is a layout of the whole screen: 20-45 ms of a key's frame at 160×50, where
-        #: a repaint of the lines that changed is none)
+        #: the height each row was given since the panel's width, `v`, `s` or the
+        #: scenario last changed (`_fit`): a row keeps the tallest it has needed, even
+        #: when the columns change (a party speaks first, or falls silent again on the
+        #: way back to step 0), so that stepping seldom resizes the panel (each resize is
+        #: a layout of the whole screen: 12-42 ms of a key's frame at 10^6 events on a
+        #: slow machine, where a repaint of the lines that changed is none)
         self._heights: dict[str, int] = {}
+        self._fit: tuple[object, ...] = ()
         #: the cells shown, row key → cells in column order
         self._rows: dict[str, list[Text]] = {}
         #: the lines drawn (the headings, then the rows' lines), and the size and style
@@ -171,12 +174,13 @@ class PositionsMatrix(ScrollView, can_focus=True, inherit_bindings=False):
         overall = state["gap"]
         rows["_gap"] = [Text("overall gap", style="bold"), *[Text("") for _ in shown],
                         Text("—" if overall is None else f"{overall:.2f}", style="bold")]
-        kept = self._heights if layout == self._layout else {}
+        fit = (id(header), self.room, self.detailed, self.show_silent)
+        kept = self._heights if fit == self._fit else {}
         heights = {key: max(kept.get(key, 1), self._height_needed(key, cells, width))
                    for key, cells in rows.items()}
         same_shape = (layout == self._layout and heights == kept
                       and rows.keys() == self._rows.keys())
-        self._rows = rows
+        self._rows, self._fit = rows, fit
         if not same_shape:
             self._relayout(layout, shown, width, heights)
         self.cursor_coordinate = self._within(*self.cursor_coordinate)  # rows may be fewer
@@ -185,15 +189,15 @@ class PositionsMatrix(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _relayout(self, layout: tuple[object, ...], shown: list[Party], width: int,
                   heights: dict[str, int]) -> None:
-        """New columns or row heights: the panel's size may change (a layout of the
-        screen)."""
+        """New columns or row heights: when the rows' heights add up differently, the
+        panel's height changes (a layout of the screen)."""
         self._layout, self._heights = layout, heights
         issues = [cells[0].cell_len for cells in self._rows.values()]
         self.columns = [Column("_issue", "issue", max([len("issue"), *issues])),
                         *(Column(p.id, party_heading(p, width), width) for p in shown),
                         Column("gap", "gap", GAP_WIDTH)]
-        across = sum(column.width + 2 * PADDING for column in self.columns)
-        size = Size(across, 1 + sum(heights.values()))
+        # (no width: the columns fit the panel, and new columns are then no new size)
+        size = Size(0, 1 + sum(heights.values()))
         if size != self.virtual_size:
             self.virtual_size = size
             self.refresh(layout=True)
