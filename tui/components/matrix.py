@@ -136,6 +136,9 @@ class PositionsMatrix(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines: list[Strip] = []
         self._drawn_for: tuple[object, ...] | None = None
         self._cells: dict[tuple[object, ...], CellLines] = {}
+        #: the panel's style, the headings', an even row's and the cursor's, and the
+        #: drawing key they were worked out for
+        self._styles: tuple[object, tuple[Style, ...]] = (None, ())
 
     # --- what is shown ------------------------------------------------------------------
 
@@ -394,12 +397,15 @@ class PositionsMatrix(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _draw(self) -> list[Strip]:
         """The headings' line, then every row's lines, each as wide as the panel."""
-        self._drawn_for = self._drawing_key()
+        drawing = self._drawn_for = self._drawing_key()
         width = self.scrollable_content_region.width
-        base = self.rich_style
-        heading = base + self.get_component_rich_style("matrix--header")
-        even = base + self.get_component_rich_style("matrix--even-row")
-        cursor = self.get_component_rich_style("matrix--cursor")
+        if self._styles[0] != drawing:  # (~1 ms a step to work them out each time)
+            base = self.rich_style
+            self._styles = (drawing, (
+                base, base + self.get_component_rich_style("matrix--header"),
+                base + self.get_component_rich_style("matrix--even-row"),
+                self.get_component_rich_style("matrix--cursor")))
+        base, heading, even, cursor = self._styles[1]
         lines = [self._line([self._cell(Text(column.heading), column.width, 1, heading)
                              for column in self.columns], 0, width, heading)]
         at_row, at_column = self.cursor_coordinate
