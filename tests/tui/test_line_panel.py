@@ -147,3 +147,35 @@ async def test_the_lines_of_a_text_drawn_before_are_not_wrapped_again(
         assert drawn == ["c3 contested", "c4 standing"]
         assert [strip.text.strip() for strip in painted(panel)[1:4]] == [
             "c2 standing", "c3 contested", "c4 standing"]
+        drawn.clear()
+        panel.update(Text("c5 standing"), layout=False)
+        await pilot.pause()
+        panel.update(Text("c1 standing\nc2 standing\nc3 standing"), layout=False)  # back
+        await pilot.pause()
+        assert drawn == ["c5 standing"]  # the lines of two updates before: kept
+        assert [strip.text.strip() for strip in painted(panel)[1:4]] == [
+            "c1 standing", "c2 standing", "c3 standing"]
+
+
+@pytest.mark.asyncio
+async def test_a_line_panel_keeps_the_lines_it_drew_lately_not_all(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.components import lines as module
+
+    monkeypatch.setattr(module, "LINES_KEPT", 40)
+    app = Side()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LinePanel)
+        panel.update(Text("first"), layout=False)
+        await pilot.pause()
+        for start in range(0, 44, 4):  # (4 lines fit the panel)
+            panel.update(Text("\n".join(f"line {n}" for n in range(start, start + 4))),
+                         layout=False)
+            await pilot.pause()
+        kept = [key[0] for key in panel._by_line]
+        assert len(kept) == 40
+        assert "first" not in kept and "line 0" not in kept
+        assert kept[-4:] == ["line 40", "line 41", "line 42", "line 43"]
+        panel.update(Text("line 5"), layout=False)  # used again: the latest
+        await pilot.pause()
+        assert [key[0] for key in panel._by_line][-1] == "line 5"

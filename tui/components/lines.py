@@ -11,6 +11,8 @@ draws its content into lines itself, with the same call Textual's own widgets us
 
 from __future__ import annotations
 
+import itertools
+
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Text
@@ -64,6 +66,10 @@ def changed_runs(before: list[Strip], after: list[Strip]) -> list[tuple[int, int
     return runs
 
 
+#: Lines a panel keeps drawn (a few dozen steps of a 38-line panel).
+LINES_KEPT = 1024
+
+
 class LinePanel(Widget):
     """Text (a Rich renderable, a Textual Content, a string without markup) that an
     `update` repaints line by line: only the lines whose strips changed."""
@@ -75,9 +81,11 @@ class LinePanel(Widget):
     #: the lines drawn, and the size and style they were drawn for (None: draw anew)
     _lines: list[Strip] = []  # noqa: RUF012 (replaced, never changed in place)
     _drawn_for: tuple[Size, Style] | None = None
-    #: a Text's lines drawn last time, by what they read (`line_key`), each as the
-    #: strips it wraps into: the next draw takes the lines that read the same from here
-    _by_line: dict[tuple[object, ...], list[Strip]] = {}  # noqa: RUF012 (replaced)
+    #: a Text's lines drawn lately (the last `LINES_KEPT`), by what they read
+    #: (`line_key`), each as the strips it wraps into, the latest used last: a draw
+    #: takes the lines that read the same from here (a step back shows the lines of the
+    #: step before again: ~0.4 ms a line to draw anew on a slow machine)
+    _by_line: dict[tuple[object, ...], list[Strip]]
 
     def __init__(self, content: VisualType = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -86,6 +94,7 @@ class LinePanel(Widget):
         # and repaints the panel when the mouse moves over it
         self.set_reactive(Widget.auto_links, False)
         self._content: VisualType = content
+        self._by_line = {}
         self._visual: Visual | None = None
 
     @property
@@ -150,18 +159,19 @@ class LinePanel(Widget):
                 or self.styles.content_align != ("left", "top")):
             # a selection spans lines; an alignment places the whole
             return Visual.to_strips(self, self.visual, width, height, style)
-        drawn: dict[tuple[object, ...], list[Strip]] = {}
+        kept = self._by_line
         moved: dict[tuple[RichStyle, int], RichStyle] = {}
         strips: list[Strip] = []
         for y, line in enumerate(content.split("\n", allow_blank=True)):
             if len(strips) >= height:
                 break
             key = line_key(line)
-            wrapped = drawn.get(key) or self._by_line.get(key)
+            wrapped = kept.pop(key, None)
             if wrapped is None:
                 wrapped = Visual.to_strips(self, visualize(self, line, markup=False),
                                            width, None, style)
-            drawn[key] = wrapped
+            kept[key] = wrapped  # (last: the latest used)
             strips.extend(at_line(strip, y, moved) for strip in wrapped)
-        self._by_line = drawn
+        for key in list(itertools.islice(kept, max(len(kept) - LINES_KEPT, 0))):
+            del kept[key]  # the least lately used
         return strips[:height]
