@@ -222,6 +222,6 @@ async def test_a_new_theme_and_the_focus_repaint_the_matrix_in_their_style(tmp_p
         await pilot.pause()
         light = styles()
         assert light != focused
-        matrix._cells = {}  # drawn from scratch, the same
+        matrix._cells, matrix._rows_drawn = {}, {}  # drawn from scratch, the same
         matrix._drawn_for = None
         assert styles() == light

@@ -318,7 +318,7 @@ async def test_cells_updated_in_place_read_as_a_rebuilt_matrix() -> None:
             in_place += not relayouts
             stepped, heights = matrix.row_texts(), matrix.row_heights()
             painted = painted_lines(matrix)
-            matrix._rows, matrix._cells = {}, {}  # forget what is shown and drawn
+            matrix._rows, matrix._cells, matrix._rows_drawn = {}, {}, {}  # forget it all
             matrix.redraw()
             await pilot.pause()
             assert matrix.row_texts() == stepped
