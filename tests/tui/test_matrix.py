@@ -48,6 +48,15 @@ def steps(tmp_path: Path) -> tuple[Header, list[dict[str, Any]]]:
     return timeline.header, [replay.json(step) for step in range(replay.steps + 1)]
 
 
+async def showing(pilot: Any, header: Header, state: dict[str, Any],
+                  event: str | None = None) -> PositionsMatrix:
+    """The host's matrix, showing `state` (painted)."""
+    matrix: PositionsMatrix = pilot.app.query_one(PositionsMatrix)
+    matrix.show(header, state, event)
+    await pilot.pause()
+    return matrix
+
+
 def text_of(matrix: PositionsMatrix) -> list[str]:
     """The matrix's painted lines as text."""
     return [matrix.render_line(y).text for y in range(matrix.scrollable_content_region.height)]
@@ -58,8 +67,7 @@ async def test_the_arrow_keys_move_the_cursor_and_enter_chooses_its_cell(tmp_pat
     header, states = steps(tmp_path)
     app = Host()
     async with app.run_test(size=(100, 20)) as pilot:
-        matrix = app.query_one(PositionsMatrix)
-        matrix.show(header, states[-1], None)
+        matrix = await showing(pilot, header, states[-1])
         matrix.focus()
         await pilot.pause()
         assert matrix.cursor_coordinate == (0, 0)
@@ -83,9 +91,7 @@ async def test_a_click_on_a_cell_moves_the_cursor_there_and_chooses_it(tmp_path)
     header, states = steps(tmp_path)
     app = Host()
     async with app.run_test(size=(100, 20)) as pilot:
-        matrix = app.query_one(PositionsMatrix)
-        matrix.show(header, states[-1], None)
-        await pilot.pause()
+        matrix = await showing(pilot, header, states[-1])
         lines = text_of(matrix)
         x = lines[1].index("Part of Russia")  # russia × crimea, under the headings
         await pilot.click(PositionsMatrix, offset=(x, 2))  # (the border is line 0)
@@ -100,9 +106,7 @@ async def test_the_matrix_paints_each_cell_under_its_heading(tmp_path) -> None:
     header, states = steps(tmp_path)
     app = Host()
     async with app.run_test(size=(100, 20)) as pilot:
-        matrix = app.query_one(PositionsMatrix)
-        matrix.show(header, states[-1], "p4")
-        await pilot.pause()
+        matrix = await showing(pilot, header, states[-1], "p4")
         lines = text_of(matrix)
         assert lines[0].split() == ["issue", "Russian", "Federation", "Ukraine", "gap"]
         for line, (issue, russia, ukraine, gap) in zip(lines[1:], [
@@ -157,9 +161,7 @@ async def test_a_row_keeps_its_height_when_a_new_column_needs_fewer_lines(tmp_pa
     replay = Replay(timeline)
     app = Host()
     async with app.run_test(size=(69, 20)) as pilot:
-        matrix = app.query_one(PositionsMatrix)
-        matrix.show(timeline.header, replay.json(1), None)
-        await pilot.pause()
+        matrix = await showing(pilot, timeline.header, replay.json(1))
         assert [column.width for column in matrix.columns[1:-1]] == [20, 20]
         assert matrix.row_heights() == [2, 1, 1]
         height = matrix.outer_size.height
@@ -179,9 +181,7 @@ async def test_a_cell_that_reads_as_before_is_not_drawn_again(tmp_path, monkeypa
     header, states = steps(tmp_path)
     app = Host()
     async with app.run_test(size=(100, 20)) as pilot:
-        matrix = app.query_one(PositionsMatrix)
-        matrix.show(header, states[3], None)
-        await pilot.pause()
+        matrix = await showing(pilot, header, states[3])
         drawn: list[str] = []
         render_lines = Console.render_lines
 
@@ -205,8 +205,7 @@ async def test_a_new_theme_and_the_focus_repaint_the_matrix_in_their_style(tmp_p
     header, states = steps(tmp_path)
     app = Host()
     async with app.run_test(size=(100, 20)) as pilot:
-        matrix = app.query_one(PositionsMatrix)
-        matrix.show(header, states[-1], None)
+        matrix = await showing(pilot, header, states[-1])
         matrix.blur()  # (the only widget that can take the focus: it has it)
         await pilot.pause()
 

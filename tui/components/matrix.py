@@ -290,8 +290,7 @@ class PositionsMatrix(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --- the cursor ---------------------------------------------------------------------
 
-    def move_cursor(self, *, row: int | None = None, column: int | None = None,
-                    animate: bool = False) -> None:
+    def move_cursor(self, *, row: int | None = None, column: int | None = None) -> None:
         """Put the cursor on a cell (kept within the matrix) and scroll it into view."""
         at = self._within(self.cursor_coordinate.row if row is None else row,
                           self.cursor_coordinate.column if column is None else column)
