@@ -246,10 +246,10 @@ class PositionsMatrix(ScrollView, can_focus=True, inherit_bindings=False):
 
     def cell_at(self, party: str, issue: str) -> str | None:
         """The text of a cell, or None when the party is not shown."""
-        keys = [column.key for column in self.columns]
-        if party not in {p.id for p in self.parties} or party not in keys:
+        shown = [p.id for p in self.parties]
+        if party not in shown:
             return None
-        return str(self._rows[issue][keys.index(party)])
+        return str(self._rows[issue][shown.index(party) + 1])  # (after the issue's)
 
     def current_cell(self) -> tuple[str, str] | None:
         """(party, issue) under the cursor, or None on the issue/gap column or gap row."""
