@@ -1,14 +1,17 @@
 """Key press to repaint in a real terminal (tmux), as an analyst sees it.
 
     .venv/bin/python tests/bench/key_latency.py TARGET [--store URL] [--keys KEYS]
-        [--during-gap] [--pause S]
+        [--during-gap] [--pause S] [--spawn] [--frame-log LOG]
 
 Starts `accord tui TARGET [--store URL]` in a tmux session of 160×50, waits until the
 gap worker is done (so every step has its checkpoints), then for each key sends it and
 polls the pane until the header's "Step N/M" changes: that is a whole frame painted
-(the app renders every panel of a step in one refresh). Polling costs ~2-5 ms a
-capture, counted in the figures: a Textual app that only prints the step answers in
-~9 ms here. `--during-gap` presses the keys at once instead, while the gap worker folds;
+(the app renders every panel of a step in one refresh). The keys and the polls go
+through one tmux client in control mode (`tmux -C`): a poll costs ~0.2 ms. Until
+2026-11-23 each poll and each key started a tmux client process (~4 ms each, the
+bench's process busy all the time on a two-core machine, beside tmux and the app):
+`--spawn` measures that way, to compare with the figures of then. `--during-gap`
+presses the keys at once instead, while the gap worker folds;
 `--pause` sets the time between a repaint and the next key (0.05 s); `--frame-log LOG`
 runs the TUI under `frame_log.py` and prints where each key's time went. Also prints the
 TUI process's memory after the keys. Needs tmux.
@@ -17,6 +20,7 @@ TUI process's memory after the keys. Needs tmux.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
@@ -29,10 +33,76 @@ STEP = re.compile(r"Step (\d+)/(\d+)")
 KEYS = "j" * 20 + "k" * 20 + "]" * 5 + "[" * 5 + "G" + "k" * 20 + "g" + "j" * 10
 
 
+class Control:
+    """One tmux client in control mode (`tmux -C attach`): commands written to its
+    stdin, each answered between `%begin` and `%end` lines (tmux(1), CONTROL MODE)."""
+
+    def __init__(self, session: str) -> None:
+        # the session keeps its own size: a control client would otherwise set it
+        subprocess.run(["tmux", "set-option", "-t", session, "window-size", "manual"],
+                       check=True, capture_output=True)
+        self._client = subprocess.Popen(["tmux", "-C", "attach", "-t", session],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        bufsize=0)
+        self._pending = b""
+        self._answer()  # the attach's own (empty) answer
+        self.command("refresh-client -f no-output")  # no copy of the pane's output
+
+    def command(self, line: str) -> list[str]:
+        """Run one tmux command; its output's lines."""
+        assert self._client.stdin is not None
+        self._client.stdin.write(line.encode() + b"\n")
+        return self._answer()
+
+    def _answer(self) -> list[str]:
+        lines: list[str] = []
+        inside = False
+        while True:
+            text = self._line()
+            if text.startswith("%begin"):
+                inside, lines = True, []
+            elif inside and text.startswith(("%end", "%error")):
+                if text.startswith("%error"):
+                    raise RuntimeError("tmux: " + "\n".join(lines))
+                return lines
+            elif inside:
+                lines.append(text)
+
+    def _line(self) -> str:
+        assert self._client.stdout is not None
+        while b"\n" not in self._pending:
+            chunk = os.read(self._client.stdout.fileno(), 65536)
+            if not chunk:
+                raise RuntimeError("the tmux control client ended")
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode(errors="replace")
+
+    def close(self) -> None:
+        """Detach."""
+        assert self._client.stdin is not None
+        self._client.stdin.close()
+        self._client.wait(timeout=5)
+
+
+#: the control client, once the session runs (None: a tmux client process a command)
+control: Control | None = None
+
+
 def pane() -> str:
     """The text on screen now."""
+    if control is not None:
+        return "\n".join(control.command(f"capture-pane -p -t {SESSION}"))
     return subprocess.run(["tmux", "capture-pane", "-t", SESSION, "-p"], check=True,
                           capture_output=True, text=True).stdout
+
+
+def send(key: str) -> None:
+    """Press `key` in the session."""
+    if control is not None:
+        control.command(f"send-keys -t {SESSION} '{key}'")
+    else:
+        subprocess.run(["tmux", "send-keys", "-t", SESSION, key], check=True)
 
 
 def step_shown() -> tuple[int, int] | None:
@@ -72,6 +142,9 @@ def main() -> None:
     parser.add_argument("--frame-log", metavar="LOG",
                         help="log each frame's drawing into LOG (`frame_log.py`) and "
                              "print where each key's time went")
+    parser.add_argument("--spawn", action="store_true",
+                        help="a tmux client process for each poll and key, as before "
+                             "2026-11-23 (~4 ms each), instead of one in control mode")
     args = parser.parse_args()
     command = f".venv/bin/accord tui {args.target}"
     if args.frame_log:
@@ -81,7 +154,10 @@ def main() -> None:
         command += f" --store {args.store}"
     subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "50",
                     command], check=True)
+    global control
     try:
+        if not args.spawn:
+            control = Control(SESSION)
         painted = wait(lambda: step_shown() is not None, 120)
         print(f"first paint (launch → step shown): {painted:.2f} s")
         if not args.during_gap:
@@ -92,7 +168,7 @@ def main() -> None:
         for position, key in enumerate(args.keys):
             before = step_shown()
             sent = time.perf_counter()
-            subprocess.run(["tmux", "send-keys", "-t", SESSION, key], check=True)
+            send(key)
             try:
                 wait(lambda before=before: step_shown() != before, 10)
             except TimeoutError:  # the key moved nothing (e.g. j at the last step)
@@ -118,6 +194,8 @@ def main() -> None:
 
             print("\n".join(summary(args.frame_log)))
     finally:
+        if control is not None:
+            control.close()
         subprocess.run(["tmux", "kill-session", "-t", SESSION], check=False)
 
 
