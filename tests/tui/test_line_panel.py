@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import pytest
 from helpers import refreshes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rich.console import Group
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.components.lines import LinePanel, changed_runs
+from tui.components.lines import LinePanel, changed_runs, line_strips
 
 CSS = """
 LinePanel, Static { height: 8; width: 30; padding: 0 1; border-top: hkey red; }
@@ -129,13 +133,13 @@ async def test_the_lines_of_a_text_drawn_before_are_not_wrapped_again(
     from tui.components import lines as module
 
     drawn: list[str] = []
-    visualize = module.visualize
+    line_strips = module.line_strips
 
-    def counted(widget: Widget, obj: object, markup: bool = True) -> object:
-        drawn.append(str(obj))
-        return visualize(widget, obj, markup=markup)
+    def counted(widget: Widget, line: Text, width: int, style: Style) -> list[Strip]:
+        drawn.append(line.plain)
+        return line_strips(widget, line, width, style)
 
-    monkeypatch.setattr(module, "visualize", counted)
+    monkeypatch.setattr(module, "line_strips", counted)
     app = Side()
     async with app.run_test(size=(80, 24)) as pilot:
         panel = app.query_one(LinePanel)
@@ -179,3 +183,52 @@ async def test_a_line_panel_keeps_the_lines_it_drew_lately_not_all(
         panel.update(Text("line 5"), layout=False)  # used again: the latest
         await pilot.pause()
         assert [key[0] for key in panel._by_line][-1] == "line 5"
+
+
+#: characters of one and two cells, spaces, a tab, and markup-like text
+_CHARS = st.sampled_from([*"ab  z.:[]/—…é", "中", "😀", "\t", "[b]"])
+_STYLES = st.sampled_from(["bold", "dim", "bold yellow", "green", "italic red on blue",
+                           "underline", "strike", "reverse", "#ff8800", "link https://x.y"])
+
+
+@st.composite
+def styled_lines(draw: st.DrawFn) -> Text:
+    """A line of Rich Text: any of `_CHARS`, spans of `_STYLES` anywhere (overlapping,
+    empty, to the end), maybe a style on the whole line."""
+    text = Text("".join(draw(st.lists(_CHARS, max_size=40))),
+                style=draw(st.sampled_from(["", "dim", "bold cyan"])))
+    for _ in range(draw(st.integers(0, 4))):
+        start = draw(st.integers(0, len(text.plain)))
+        text.stylize(draw(_STYLES), start, draw(st.integers(start, len(text.plain) + 2)))
+    return text
+
+
+@pytest.mark.asyncio
+async def test_a_line_is_drawn_as_textual_draws_it() -> None:
+    """`line_strips` (no wrapping for a line that fits) gives the strips Textual's own
+    `Visual.to_strips` gives, segment for segment, style for style (selection offsets
+    included), at widths it fits in and widths it does not."""
+    app = Side()
+    async with app.run_test(size=(80, 24)):
+        panel = app.query_one(LinePanel)
+        style = panel.visual_style
+
+        @settings(max_examples=300, deadline=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(line=styled_lines(), width=st.integers(1, 45))
+        def check(line: Text, width: int) -> None:
+            expected = Visual.to_strips(panel, visualize(panel, line, markup=False),
+                                        width, None, style)
+            got = line_strips(panel, line, width, style)
+            assert [list(strip) for strip in got] == [list(strip) for strip in expected]
+            assert [strip.cell_length for strip in got] == [
+                strip.cell_length for strip in expected]
+
+        check()
+        fitting = Text("c000199: ua says ru holds crimea: option-1 ")
+        fitting.append("[contested]", style="bold yellow")
+        [strip] = line_strips(panel, fitting, 60, style)
+        assert [(text, seg_style.bold, seg_style.meta["offset"])
+                for text, seg_style, _ in strip] == [
+            ("c000199: ua says ru holds crimea: option-1 ", None, (0, 0)),
+            ("[contested]", True, (43, 0))]
