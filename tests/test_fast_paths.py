@@ -18,7 +18,7 @@ from domain import fastread, fold
 from domain.application import Negotiations
 from domain.changes import brief_changes, json_changes, step_changes, touched
 from domain.persistent import ChunkedList, ChunkedMap, found, slot_of
-from domain.replay import Replay
+from domain.replay import FINE, FINEST, Replay
 from domain.state import Cell, State
 from domain.state_json import state_json
 from domain.state_view import StepView
@@ -427,3 +427,21 @@ def test_distance_is_what_a_step_folds(steps: list[int], every: int) -> None:
                 assert folded == expected, (target, every)
     finally:
         fold.apply = original  # type: ignore[assignment]
+
+
+def test_steps_back_one_at_a_time_fold_fewer_than_finest_events() -> None:
+    """Stepping back one event at a time (a held `k`): the first step back into a FINE
+    block lays finest checkpoints on its way, and every later step back in that block
+    folds fewer than FINEST events, to the plain fold's states."""
+    timeline = synthetic.timeline(synthetic.Spec(1_000, seed=6))
+    replay = Replay(timeline, every=256)
+    replay.state(timeline.steps)
+    folds: list[int] = []
+    for step in range(999, 880, -1):
+        folds.append(replay.distance(step))
+        assert replay.state(step).step == step
+        if step % 7 == 0:
+            assert replay.json(step) == plain(timeline, step)
+    firsts = [i for i, step in enumerate(range(999, 880, -1)) if step % FINE == FINE - 1]
+    assert all(folds[i] < FINEST for i in range(1, len(folds)) if i not in firsts)
+    assert max(folds) >= FINE - 1  # (the first into a block folds from its fine one)
