@@ -16,7 +16,7 @@ from textual.visual import Visual, visualize
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.components.lines import LinePanel, changed_runs, line_strips
+from tui.components.lines import LinePanel, TextLines, changed_runs, line_strips
 
 CSS = """
 LinePanel, Static { height: 8; width: 30; padding: 0 1; border-top: hkey red; }
@@ -55,19 +55,25 @@ def contents() -> list[object]:
                           style="italic"), Text("changed: nothing", style="dim")),
         Text("first\nsecond\nthird\nfourth\nfifth\nsixth\nseventh\neighth\nninth"),
         Text(""),
+        TextLines([title, Text("“a quote\nof two lines”", style="italic"),
+                   Text("y" * 40 + " and words to wrap after it", style="dim"),
+                   Text("changed: nothing", style="bold")]),
+        TextLines([]),
     ]
 
 
 @pytest.mark.asyncio
 async def test_a_line_panel_paints_what_a_static_paints() -> None:
     """Every content, after any other: the same lines, styles, border and padding as
-    Textual's Static, whose drawing the panel replaces."""
+    Textual's Static, whose drawing the panel replaces (TextLines: as a Static draws
+    them joined, a Text of several lines split)."""
     app = Side()
     async with app.run_test(size=(80, 24)) as pilot:
         lines, static = app.query_one(LinePanel), app.query_one(Static)
         for content in [*contents(), *reversed(contents())]:
             lines.update(content, layout=False)
-            static.update(content, layout=False)
+            static.update(content.joined() if isinstance(content, TextLines) else content,
+                          layout=False)
             await pilot.pause()
             assert painted(lines) == painted(static)
         quiet = painted(lines)

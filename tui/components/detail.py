@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 
 from domain.changes import json_changes
 from events.catalogue import Event
 from events.scenario import Header
-from tui.components.lines import LinePanel
+from tui.components.lines import LinePanel, TextLines
 from tui.components.sizing import sized_by_content
 from tui.tables import summary
 
@@ -52,13 +51,15 @@ def source_line(header: Header, event: Event) -> str:
 
 
 def event_detail(header: Header, event: Event | None, changes: list[str] | None,
-                 status: str = "", total: int = 0) -> RenderableType:
-    """The panel's content for the current event (None: before the first); `changes`
-    None: not known yet (the state before the step is still being read). `total`: how
-    many paths changed, when `changes` lists only the first of them
+                 status: str = "", total: int = 0) -> TextLines:
+    """The panel's content for the current event (None: before the first), a line of it
+    each: the title, the quote, the speaker, the source, the summary (and note), what
+    changed. `changes` None: not known yet (the state before the step is still being
+    read). `total`: how many paths changed, when `changes` lists only the first of them
     (`domain.changes.brief_changes`)."""
     if event is None:
-        return Text("Before the first event. Press j or ↓ to step.", style="dim")
+        return TextLines([Text("Before the first event. Press j or ↓ to step.",
+                               style="dim")])
     title = Text(f"{event.id}  ", style="bold")
     title.append(f"{event.type} · {event.at}", style="cyan")
     if status:
@@ -66,21 +67,22 @@ def event_detail(header: Header, event: Event | None, changes: list[str] | None,
     quote = Text(f"“{event.quote}”" if event.quote else "(no quote)", style="italic")
     who = Text(f"— {speaker_line(header, event)}")
     source = Text(source_line(header, event), style="dim")
-    what = Text(summary(event))
+    lines = [title, quote, who, source, Text(summary(event))]
     if event.note:
-        what.append(f"\nnote: {event.note}", style="dim")
+        lines.append(Text(f"note: {event.note}", style="dim"))
     changed = Text("changed: ", style="bold")
+    lines.append(changed)
     if changes is None:
         changed.append("not known yet: the state before this step is not folded yet",
                        style="dim")
-        return Group(title, quote, who, source, what, changed)
+        return TextLines(lines)
     shown = changes[:CHANGES_SHOWN]
     changed.append(", ".join(shown) if changes else "nothing in the state",
                    style="green" if changes else "dim")
     count = max(total, len(changes))
     if count > len(shown):
         changed.append(f" … and {count - len(shown):,} more", style="dim")
-    return Group(title, quote, who, source, what, changed)
+    return TextLines(lines)
 
 
 class EventDetail(LinePanel):
