@@ -111,27 +111,28 @@ class Replay:
         FINE steps: the steps back that follow restore from one of those (a first step
         back after a jump folded up to EVERY events). Only one interval's are kept (16 of
         them, ~0.1 ms each to take at 10^6 steps)."""
-        state, events = self._state, self.timeline.events
-        if state.step // self.every != next(iter(self._fine), -1) // self.every:
-            self._fine = {}
-        apply = fold.apply
-        while state.step + FINE <= step:
-            for event in events[state.step:state.step + FINE]:
-                apply(state, event)
-            self._fine[state.step] = freeze(state)
+        self._fine = self._lay(self._fine, FINE, self.every, step)
 
     def _lay_finest(self, step: int) -> None:
         """Fold towards `step`, keeping a finest checkpoint every FINEST steps of its FINE
         block (those of one block only): the steps back that follow fold fewer than
         FINEST events."""
+        self._finest = self._lay(self._finest, FINEST, FINE, step)
+
+    def _lay(self, kept: dict[int, Frozen], every: int, span: int,
+             step: int) -> dict[int, Frozen]:
+        """Fold towards `step`, keeping a checkpoint every `every` steps in `kept`, which
+        holds those of one `span` of steps only: `kept`, or a new dict when the state is
+        in another span."""
         state, events = self._state, self.timeline.events
-        if state.step // FINE != next(iter(self._finest), -1) // FINE:
-            self._finest = {}
+        if state.step // span != next(iter(kept), -1) // span:
+            kept = {}
         apply = fold.apply
-        while state.step + FINEST <= step:
-            for event in events[state.step:state.step + FINEST]:
+        while state.step + every <= step:
+            for event in events[state.step:state.step + every]:
                 apply(state, event)
-            self._finest[state.step] = freeze(state)
+            kept[state.step] = freeze(state)
+        return kept
 
     def _forward(self, step: int) -> None:
         state, events, every = self._state, self.timeline.events, self.every
