@@ -32,8 +32,9 @@ EVERY = 1_024
 FINE = 64
 #: Steps between the finest checkpoints, laid inside one FINE block by a short step back
 #: (a key that steps back one event): the steps back that follow fold fewer than this
-#: many events, not up to FINE (~3 ms of a `k` after `G` at 10^6 steps, on a slow
-#: machine). Up to FINE / FINEST - 1 of them are taken on the first step back into a block.
+#: many events, not up to FINE (`pair` stepping back from the end at 10^6 steps: mean
+#: 1.78 → 1.52 ms, p95 2.4 → 1.7 ms). Up to FINE / FINEST - 1 of them are taken on the
+#: first step back into a block.
 FINEST = 8
 
 

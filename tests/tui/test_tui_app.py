@@ -469,7 +469,7 @@ async def test_an_edit_that_moves_an_event_keeps_the_cursor_and_marks_on_their_e
 
 @pytest.mark.asyncio
 async def test_the_claims_panel_repaints_only_when_its_text_changes() -> None:
-    from tui.components.claims import ClaimsPledges, claims_text
+    from tui.components.claims import ClaimsPledges, claims_lines
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -488,7 +488,7 @@ async def test_the_claims_panel_repaints_only_when_its_text_changes() -> None:
         assert updates == []
         panel.show(state, None, (3, 0))  # "… 3 earlier not shown" now
         panel.show(state, None, (3, 0))
-        assert updates == [claims_text(state, None, (3, 0)).plain]
+        assert updates == [str(claims_lines(state, None, (3, 0)))]
         assert "3 earlier not shown" in updates[0]
 
 

@@ -50,12 +50,6 @@ def claims_lines(state: dict[str, Any], event: str | None,
     return TextLines(lines)
 
 
-def claims_text(state: dict[str, Any], event: str | None,
-                left_out: tuple[int, int] = (0, 0)) -> Text:
-    """`claims_lines` as one Text."""
-    return claims_lines(state, event, left_out).joined()
-
-
 class ClaimsPledges(LinePanel):
     """Shows `claims_lines` for the current step."""
 
