@@ -74,8 +74,9 @@ def line_strips(widget: Widget, line: Text, width: int, style: Style) -> list[St
     at `width` (no selection, no links, aligned left and top). A line that fits the
     width needs no wrapping: its segments are made as Textual's `Content` makes those
     of a line it did not divide (`_FormattedLine.to_strip`, aligned left; Textual pinned
-    exactly), without the wrapping's passes over the text: ~0.1 ms of the ~0.2-0.9 ms a
-    line took (the claims panel draws ~5 new lines a step after `G` at 10^6 steps)."""
+    exactly), without the wrapping's passes over the text: ~0.1 ms a line instead of
+    ~0.2 (measured alone; the claims panel draws ~5 new lines a step after `G` at 10^6
+    steps)."""
     content = Content.from_rich_text(line, console=widget.app.console)
     rules = widget.styles
     if (content.cell_length > width or "\t" in content.plain or rules.line_pad
