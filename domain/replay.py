@@ -203,13 +203,16 @@ class Replay:
         """The states after `step - 1` and after `step` (1 ≤ step), the second folded from
         the first, so that they share structure and compare chunk by chunk
         (`domain.changes.step_changes`) even where `state(step)` would restore another
-        Replay's checkpoint (the gap worker's, a stored snapshot's). Both stay as they are."""
-        frozen = freeze(self.state(step - 1))
+        Replay's checkpoint (the gap worker's, a stored snapshot's). Both stay as they are.
+        The Replay's own state is left at `step`, folded the same way: `state(step)` then
+        folds nothing, and the second state is what `snapshot(step)` would give (a viewer
+        takes it for one: one copy and one fold of the step's event less a key)."""
+        state = self.state(step - 1)
         header = self.timeline.header
-        before, after = thaw(frozen, header), thaw(frozen, header)
+        before = thaw(freeze(state), header)
         with collector.paused():
-            fold.apply(after, self.timeline.events[step - 1])
-        return before, after
+            self._forward(step)  # one event from here: never a checkpoint restored
+        return before, thaw(freeze(state), header)
 
     def install(self, state: State) -> None:
         """Keep `state` (a state on the containers of a Replay, e.g. a stored snapshot

@@ -445,3 +445,27 @@ def test_steps_back_one_at_a_time_fold_fewer_than_finest_events() -> None:
     firsts = [i for i, step in enumerate(range(999, 880, -1)) if step % FINE == FINE - 1]
     assert all(folds[i] < FINEST for i in range(1, len(folds)) if i not in firsts)
     assert max(folds) >= FINE - 1  # (the first into a block folds from its fine one)
+
+
+def test_a_pair_leaves_the_replay_at_its_step_folded_from_the_step_before() -> None:
+    """`pair(step)` leaves the Replay's own state at `step`, folded by one event from the
+    state before it, even where a whole state is installed at `step` (a stored
+    snapshot's): `state(step)` then folds nothing, and the pair's second state (which the
+    app views the step by) is the plain fold's, sharing the first one's chunks."""
+    from domain import state_codec
+
+    timeline = synthetic.timeline(synthetic.Spec(3_000, seed=3))
+    replay = Replay(timeline, every=256)
+    replay.install(state_codec.decode(state_codec.encode(Replay(timeline).state(2_000)),
+                                      timeline.header, persistent=True))
+    replay.state(2_500)
+    for step in (2_000, 2_001, 1_999, 2_999, 1):
+        before, after = replay.pair(step)
+        assert replay.distance(step) == 0, step
+        assert replay.state(step).step == step
+        assert (state_json(before, timeline.steps), state_json(after, timeline.steps)) == (
+            plain(timeline, step - 1), plain(timeline, step))
+        # folded from `before`: the same slot objects, but for the few the event changed
+        # (a state read back from a snapshot has objects of its own, equal in value)
+        assert sum(x is not y for x, y in zip(before.claims._slots, after.claims._slots,
+                                              strict=False)) < 10, step

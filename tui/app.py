@@ -473,6 +473,7 @@ class AccordApp(App[None]):
         changes: list[str] | None = []
         total = 0  # how many paths changed (`changes` lists the first and the latest)
         room = self.query_one(ClaimsPledges).room(CLAIMS_SHOWN)
+        kept: State | None = None  # the step's state as it stays, for the view
         try:
             if event is not None and not dropped and step > 0:
                 if replay.distance(step - 1) > FAR_STEPS:
@@ -484,13 +485,11 @@ class AccordApp(App[None]):
                     # the detail lists the first paths, the claims panel the latest
                     # claims named (`recent_json`: `room` of them, some maybe among the
                     # last `room` listed anyway)
-                    changes, total = brief_changes(*replay.pair(step),
+                    before, kept = replay.pair(step)  # (the replay is left at `step`)
+                    changes, total = brief_changes(before, kept,
                                                    ends=max(CHANGES_SHOWN, 2 * room))
-            # (not the pair's second state: the view compares the cells with those of
-            # the step shown before, which share their chunks with this Replay's own
-            # state; after `G` the pair's share none with them: ~75 ms a key at 10^6)
             state = replay.state(step)
-            view = self.views.view(state, replay.snapshot(step))
+            view = self.views.view(state, replay.snapshot(step) if kept is None else kept)
         except STORE_ERRORS as exc:
             self.unavailable(step, event, store_reason(exc))
             return

@@ -187,9 +187,10 @@ LISTED = 60
 def _step_view(replay: Replay, views: StepView, step: int) -> None:
     """What the TUI builds for a step: what it changed, the matrix's view, and the latest
     claims and pledges."""
-    changes, _ = brief_changes(*replay.pair(step), ends=2 * LISTED)
+    before, after = replay.pair(step)  # (`after`: the step's state as it stays)
+    changes, _ = brief_changes(before, after, ends=2 * LISTED)
     state = replay.state(step)
-    views.view(state, replay.snapshot(step))
+    views.view(state, after)
     recent_json(state, "claims", LISTED, touched(changes, "claims"))
     recent_json(state, "pledges", LISTED, touched(changes, "pledges"))
 
