@@ -231,6 +231,13 @@ class ChunkedList(MutableSequence[T]):
             return len(self) == len(other) and list(self) == list(other)
         return NotImplemented
 
+    def shares_start(self, other: ChunkedList[Any]) -> bool:
+        """Whether both begin with the same frozen chunk object, or neither has one yet:
+        copies of one list, or lists folded on from one, whose comparison skips the
+        chunks they share. Lists built apart (one read back from a stored snapshot) are
+        compared item by item, ~1 ms for 3·10^4 ids."""
+        return next(self._frozen(), None) is next(other._frozen(), None)
+
     def _same_boundaries(self, other: ChunkedList[Any]) -> bool:
         """Whether both cut their items at the same places (two copies of one list after
         deletions, say): the blocks they share by identity are not looked into."""

@@ -13,7 +13,7 @@ from typing import Any, overload
 
 from domain.measures import overall_gap
 from domain.persistent import ChunkedList, ChunkedMap, found, last_items
-from domain.state import State
+from domain.state import Cell, State
 from domain.state_json import cell_json, claim_json, issues_json, option_ranks, pledge_json
 
 
@@ -69,8 +69,11 @@ class StepView:
         """The view of `state` (read now; `snapshot` is a copy of it that stays as it is,
         e.g. `Replay.snapshot`): "positions" (cells, with `EventIds`, and "contested": how
         many claims about the cell are contested), "issues", "gap", "step", "event".
-        O(cells) at any step: the cells the last view showed are reused when unchanged,
-        and the fold keeps what the contested counts need (`Cell.contested_claims`)."""
+        O(cells) at any step: the cells the last view showed are reused when unchanged
+        (compared only when their id lists share chunks: after a stored snapshot's state,
+        comparing the 24 cells' 10^4-10^5 ids one by one took ~60 ms at 10^6 steps, a
+        cell built anew ~0.02 ms), and the fold keeps what the contested counts need
+        (`Cell.contested_claims`)."""
         before, self._state = self._state, snapshot
         ranks = option_ranks(state)
         cells, self._cells = self._cells, {}
@@ -81,7 +84,8 @@ class StepView:
                 key = (party.id, issue.id)
                 now = state.cells[key]
                 old = cells.get(key)
-                if old is not None and before is not None and before.cells[key].reads_as(now):
+                if (old is not None and before is not None and _shared(before.cells[key], now)
+                        and before.cells[key].reads_as(now)):
                     # unchanged since the last view: its frozen id lists are still right
                     cell = {**old, "events": old["events"].at(state.last_event),
                             "contested": now.contested_claims()}
@@ -90,6 +94,13 @@ class StepView:
                 row[issue.id] = self._cells[key] = cell
         return {"step": state.step, "event": state.last_event, "positions": positions,
                 "issues": issues_json(state), "gap": overall_gap(state)}
+
+
+def _shared(then: Cell, now: Cell) -> bool:
+    """Whether the two cells' id lists share their chunks (see `StepView.view`)."""
+    return all(not isinstance(a, ChunkedList) or not isinstance(b, ChunkedList)
+               or a.shares_start(b)
+               for a, b in ((then.claims, now.claims), (then.events, now.events)))
 
 
 def _cell(state: State, party: str, issue: str, rank: dict[str, int]) -> dict[str, Any]:
