@@ -95,6 +95,31 @@ def _heads(app: Application[Any], originator_id: UUID, lte: int | None
     return [(version, None if opaque else bytes(head)) for version, head in rows]
 
 
+def latest(app: Application[Any], originator_id: UUID, lte: int) -> StoredEvent | None:
+    """The stored snapshot of `originator_id` with the highest version at or below
+    `lte`, as the library's `select_events(desc=True, limit=1)` gives it. On PostgreSQL
+    it comes in binary: the library's fetch of a 10^6-step snapshot's 35 MB as hex text,
+    decoded in one call, held the interpreter 80-90 ms (a viewer reads snapshots in a
+    worker while it answers keys); one copy of the bytes holds it ~20 ms, as SQLite's
+    fetch does. (SQLite's table has no rowid for reading the BLOB in pieces, and a
+    `substr` reads the whole value each time: 1.5-4.5 s for the same snapshot.)"""
+    from eventsourcing.postgres import PostgresAggregateRecorder
+
+    found = recorder(app)
+    if isinstance(found, PostgresAggregateRecorder):
+        query = SQL(
+            "SELECT originator_version, topic, state FROM {}.{} WHERE originator_id = %s "
+            "AND originator_version <= %s ORDER BY originator_version DESC LIMIT 1"
+        ).format(Identifier(found.datastore.schema), Identifier(found.events_table_name))
+        with found.datastore.get_connection() as conn, \
+                conn.cursor(row_factory=tuple_row, binary=True) as cursor:
+            cursor.execute(query, (originator_id, lte))
+            row = cursor.fetchone()
+        return None if row is None else StoredEvent(originator_id, row[0], row[1], row[2])
+    rows = found.select_events(originator_id, lte=lte, desc=True, limit=1)
+    return rows[0] if rows else None
+
+
 def replace(app: Application[Any], stored: StoredEvent) -> None:
     """Put `stored` (a mapped snapshot) in place of the snapshot stored at its originator
     id and version: the old row deleted and the new one inserted in one transaction (on

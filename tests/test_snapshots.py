@@ -387,6 +387,29 @@ def any_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"{request.param}_url"))
 
 
+def test_the_latest_snapshot_row_is_the_librarys(any_url: str) -> None:
+    """`snapshot_store.latest` (PostgreSQL: read in binary) gives the row the library's
+    `select_events(desc=True, limit=1)` gives, byte for byte, or None below the first."""
+    from domain import snapshot_store
+    from domain.aggregate import negotiation_id
+
+    app = recorded(any_url)
+    snapshots.take(app, TIMELINE.name, every=500)
+    ident = negotiation_id(TIMELINE.name)
+    library = snapshot_store.recorder(app)
+    for lte in (1, 500, 501, 502, 1_200, 1_500, 10**6):
+        row = snapshot_store.latest(app, ident, lte)
+        rows = library.select_events(ident, lte=lte, desc=True, limit=1)
+        if not rows:
+            assert row is None and lte <= 500, lte
+            continue
+        assert row is not None, lte
+        assert (row.originator_version, row.topic, bytes(row.state)) == (
+            rows[0].originator_version, rows[0].topic, bytes(rows[0].state)), lte
+        assert str(row.originator_id) == str(ident)
+    assert snapshot_store.latest(app, negotiation_id("no such timeline"), 10**6) is None
+
+
 def test_take_replaces_stale_snapshots_and_far_reads_start_from_them(
         any_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     app = stale_store(any_url, monkeypatch)
