@@ -81,14 +81,8 @@ def _heads(app: Application[Any], originator_id: UUID, lte: int | None
                 (HEAD, originator_id.hex, top))
             rows = [(row[0], row[1]) for row in cursor.fetchall()]
     elif isinstance(found, PostgresAggregateRecorder):
-        query = SQL(
-            "SELECT originator_version, substring(state from 1 for %s) FROM {}.{} "
-            "WHERE originator_id = %s AND originator_version <= %s ORDER BY originator_version"
-        ).format(Identifier(found.datastore.schema), Identifier(found.events_table_name))
-        with found.datastore.get_connection() as conn, \
-                conn.cursor(row_factory=tuple_row) as cursor:
-            cursor.execute(query, (HEAD, originator_id, top))
-            rows = cursor.fetchall()
+        rows = _postgres_rows(found, "originator_version, substring(state from 1 for %s)",
+                              "ORDER BY originator_version", (HEAD, originator_id, top))
     else:  # in memory (or a recorder of another kind): the rows as the library gives them
         rows = [(s.originator_version, s.state[:HEAD])
                 for s in found.select_events(originator_id, lte=lte)]
@@ -107,17 +101,28 @@ def latest(app: Application[Any], originator_id: UUID, lte: int) -> StoredEvent 
 
     found = recorder(app)
     if isinstance(found, PostgresAggregateRecorder):
-        query = SQL(
-            "SELECT originator_version, topic, state FROM {}.{} WHERE originator_id = %s "
-            "AND originator_version <= %s ORDER BY originator_version DESC LIMIT 1"
-        ).format(Identifier(found.datastore.schema), Identifier(found.events_table_name))
-        with found.datastore.get_connection() as conn, \
-                conn.cursor(row_factory=tuple_row, binary=True) as cursor:
-            cursor.execute(query, (originator_id, lte))
-            row = cursor.fetchone()
-        return None if row is None else StoredEvent(originator_id, row[0], row[1], row[2])
-    rows = found.select_events(originator_id, lte=lte, desc=True, limit=1)
-    return rows[0] if rows else None
+        rows = _postgres_rows(found, "originator_version, topic, state",
+                              "ORDER BY originator_version DESC LIMIT 1", (originator_id, lte),
+                              binary=True)
+        return StoredEvent(originator_id, *rows[0]) if rows else None
+    stored = found.select_events(originator_id, lte=lte, desc=True, limit=1)
+    return stored[0] if stored else None
+
+
+def _postgres_rows(found: Any, columns: str, order: str, params: tuple[Any, ...],
+                   binary: bool = False) -> list[tuple[Any, ...]]:
+    """The `columns` of the snapshot rows of one originator up to a version (the last
+    two of `params`; `%s` in `columns` take the first ones), in `order`, as tuples
+    (`binary`: bytea as stored, not hex text)."""
+    query = SQL(
+        "SELECT " + columns + " FROM {}.{} WHERE originator_id = %s "
+        "AND originator_version <= %s " + order
+    ).format(Identifier(found.datastore.schema), Identifier(found.events_table_name))
+    with found.datastore.get_connection() as conn, \
+            conn.cursor(row_factory=tuple_row, binary=binary) as cursor:
+        cursor.execute(query, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def replace(app: Application[Any], stored: StoredEvent) -> None:
