@@ -19,7 +19,7 @@ from eventsourcing.domain import (
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
-from domain import fold, state_codec
+from domain import fold, state_codec, state_delta
 from domain.state import State
 from events.catalogue import Event as Statement
 from events.scenario import Header
@@ -95,9 +95,10 @@ class Negotiation(BaseAggregate[UUID]):
         def of(cls, originator_id: UUID, version: int, name: str, title: str,
                header: Header, state: State, base: str | None = None,
                fork_step: int | None = None, kind: type[Any] | None = None,
-               ) -> Negotiation.Snapshot:
+               since: state_delta.Base | None = None) -> Negotiation.Snapshot:
             """The snapshot of timeline `name` (an aggregate of class `kind`, by default
-            a Negotiation) at aggregate `version`, whose fold state is `state`."""
+            a Negotiation) at aggregate `version`, whose fold state is `state`: full, or
+            partial with what changed `since` a full one (`domain.state_delta`)."""
             return cls(
                 originator_id=originator_id,
                 originator_version=version,
@@ -106,12 +107,16 @@ class Negotiation(BaseAggregate[UUID]):
                 state={"name": name, "title": title,
                        "header": header.model_dump(mode="json", exclude_none=True),
                        "base": base, "fork_step": fork_step,
-                       "fold": state_codec.encode(state)},
+                       "fold": state_codec.encode(state) if since is None
+                       else state_delta.encode(state, since)},
             )
 
         def mutate(self, _: None) -> Negotiation:
-            """The aggregate this snapshot was taken of. Raises `StaleSnapshot` when the
-            fold rules changed since (the caller folds from the statements instead)."""
+            """The aggregate this snapshot was taken of (a partial snapshot: with the data
+            of its full one as `base_fold`, which the application's snapshot store
+            adds). Raises `StaleSnapshot` when the fold rules changed since, or a partial
+            snapshot comes without its full one (the caller folds from the statements
+            instead)."""
             data = self.state
             header = Header.model_validate(data["header"])
             aggregate: Negotiation = object.__new__(resolve_topic(self.topic))
@@ -120,7 +125,7 @@ class Negotiation(BaseAggregate[UUID]):
                 "_pending_events": [], "name": data["name"], "title": data["title"],
                 "header": header, "base": data.get("base"),
                 "fork_step": data.get("fork_step"),
-                "state": state_codec.decode(data["fold"], header)})
+                "state": state_delta.decode(data["fold"], data.get("base_fold"), header)})
             return aggregate
 
     if TYPE_CHECKING:  # set by Started.apply; not dataclass fields of the aggregate

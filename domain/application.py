@@ -8,9 +8,10 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.persistence import EventStore
 from eventsourcing.utils import get_topic
 
-from domain import branches, fastread
+from domain import branches, fastread, state_delta
 from domain.aggregate import Negotiation, negotiation_id
 from domain.index import INDEX_ID, Entry, TimelineIndex
 from domain.persistence import OrjsonTranscoder, PydanticMapper
@@ -58,8 +59,12 @@ class Negotiations(Application[UUID]):
     }
 
     def construct_repository(self) -> Repository[UUID]:
-        """The library's repository, reading past a snapshot of other fold rules."""
-        return _Repository(event_store=self.events, snapshot_store=self.snapshots)
+        """The library's repository, reading past a snapshot of other fold rules and
+        reading a partial snapshot with its full one (`_Snapshots`)."""
+        assert self.snapshots is not None
+        return _Repository(event_store=self.events,
+                           snapshot_store=_Snapshots(self.snapshots.mapper,
+                                                     self.snapshots.recorder))
 
     def record(self, timeline: Timeline) -> Recorded:
         """Store `timeline` (append-only; an overlay as a branch of its base). Raises
@@ -132,6 +137,23 @@ class Negotiations(Application[UUID]):
             if statement.id == event_id:
                 return step
         raise StepOutOfRange(f"no event {event_id!r} in timeline {name!r}")
+
+
+class _Snapshots(EventStore[UUID]):
+    """The snapshot table as the repository reads it: a partial snapshot
+    (`domain.state_delta`) comes with the data of the full one it holds changes since,
+    as `base_fold` in its state (`Negotiation.Snapshot.mutate` reads both)."""
+
+    def get(self, originator_id: UUID, *, gt: int | None = None, lte: int | None = None,
+            desc: bool = False, limit: int | None = None) -> Iterator[Any]:
+        for snapshot in super().get(originator_id, gt=gt, lte=lte, desc=desc, limit=limit):
+            data = snapshot.state.get("fold")  # type: ignore[attr-defined]
+            base = state_delta.partial_of(data) if isinstance(data, dict) else None
+            if base:  # (step 0: the empty state)
+                found = list(super().get(originator_id, gt=base, lte=base + 1))
+                snapshot.state["base_fold"] = (  # type: ignore[attr-defined]
+                    found[0].state.get("fold") if found else None)  # type: ignore[attr-defined]
+            yield snapshot
 
 
 class _Repository(Repository[UUID]):

@@ -8,6 +8,11 @@ folding with the fast path (`domain.fastread`) from the latest snapshot already
 written; `nearest` reads the one nearest at or before a step, on the containers of a
 `domain.replay.Replay`, so a viewer folds only what lies after it.
 
+Between two full snapshots, every `PARTIAL` statements, `take` writes a partial one: what
+changed since the last full one (`domain.state_delta`), a few MB where a full one is tens.
+A read of a partial snapshot reads its full one too and puts the changes on it; the
+repository's reads do the same (`domain.application`).
+
 Snapshots are derived data, written after the statements (`accord record` does it; an
 append never waits for them). One folded by other rules than the running code's
 (`domain.state_codec.RULES`) is never read as current: `nearest` passes over it to an
@@ -26,18 +31,26 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import TopicError
 
-from domain import collector, fastread, fold, snapshot_store, state_codec
+from domain import collector, fastread, fold, snapshot_store, state_codec, state_delta
 from domain.aggregate import Negotiation, negotiation_id
 from domain.state import State
 from events.scenario import Header
 
-#: Statements between stored snapshots. A far step reads the nearest snapshot (its cost
-#: grows with the step: ~35 bytes of JSON per statement folded into it, 35 MB and ~1 s to
-#: read and decode at 10^6 on a slow hour of the reference machine) and folds at most
-#: this many statements after it (~40,000 a second in the viewer's worker): every
-#: 100,000 bounds that fold to ~2.5 s, for ~190 MB of snapshots at 10^6 statements
-#: (every 200,000: ~5 s, ~100 MB). docs/benchmark.md has the figures.
+#: Statements between full stored snapshots. A far step reads the nearest snapshot (its
+#: cost grows with the step: ~35 bytes of JSON per statement folded into it, 35 MB and
+#: ~0.5-1 s to read and decode at 10^6) and folds what lies after it; the partial
+#: snapshots between the full ones (`PARTIAL`) bound that fold. Full ones every 100,000
+#: take ~190 MB at 10^6 statements (every 200,000: ~100 MB). docs/benchmark.md has the
+#: figures.
 EVERY = 100_000
+#: Statements between partial snapshots (`domain.state_delta`), between the full ones: a
+#: far step folds at most this many statements after the nearest snapshot, full or
+#: partial. Each holds what changed since the last full one, so they grow along the
+#: interval (at 10^6: 1.2, 2.4, 3.5 MB). Measured at 10^6 (docs/benchmark.md): every
+#: 25,000 the worst far step from a store just opened takes ~1.4 s (2.3 s without
+#: partial ones) for ~7 s more writing and ~67 MB more snapshots; every 12,500 ~1.2 s,
+#: for ~20 s and ~155 MB more.
+PARTIAL = 25_000
 
 
 @dataclass(frozen=True)
@@ -104,35 +117,58 @@ def nearest(app: Application[Any], name: str, step: int, header: Header,
             data = snapshot.state.get("fold")
             if isinstance(data, dict) and data.get("rules") == state_codec.RULES:
                 try:  # (decode checks the rules too, and the layout's version)
-                    return state_codec.decode(data, header, persistent, pace)
+                    return state_delta.decode(data, _base_of(app, ident, data), header,
+                                              persistent, pace)
                 except state_codec.StaleSnapshot:
                     pass
             top = snapshot.originator_version - 1  # folded by other rules: an older one
     return None
 
 
-def _due(valid: list[int], count: int, every: int) -> set[int]:
-    """The steps after the last valid snapshot that want one: every `every` before the
-    last step, and the step before the last (`count - 1`): a jump to the last step folds
-    one statement from it and holds the state before that step, so what the step changed
-    shows as soon as the state does (a snapshot at the last step itself left that to a
-    second read and a fold of up to `every` statements: 7 s at 10^6)."""
+def _base_of(app: Application[Any], ident: UUID, data: dict[str, Any]
+             ) -> dict[str, Any] | None:
+    """The data of the full snapshot a partial one's `data` holds changes since (None
+    for a full one, one based on step 0, or a base not stored)."""
+    step = state_delta.partial_of(data)
+    if not step:
+        return None
+    stored = snapshot_store.latest(app, ident, step + 1)
+    if stored is None or stored.originator_version != step + 1:
+        return None
+    assert app.snapshots is not None
+    base = app.snapshots.mapper.to_domain_event(stored).state.get("fold")  # type: ignore[attr-defined]
+    return base if isinstance(base, dict) else None
+
+
+def _due(valid: list[int], count: int, every: int, partial: int) -> set[int]:
+    """The steps after the last valid snapshot that want one: every `every` and every
+    `partial` (0: none) before the last step, and the step before the last
+    (`count - 1`): a jump to the last step folds one statement from it and holds the
+    state before that step, so what the step changed shows as soon as the state does (a
+    snapshot at the last step itself left that to a second read and a fold of up to
+    `every` statements: 7 s at 10^6)."""
     last = max(valid, default=0)
     tail = count - 1
     due = set(range((last // every + 1) * every, tail + 1, every))
+    if partial:
+        due |= set(range((last // partial + 1) * partial, tail, partial))
     if tail > last:
         due.add(tail)
     return due
 
 
-def take(app: Application[Any], name: str, every: int | None = None) -> Taken:
-    """Store snapshots of timeline `name` every `every` steps (`EVERY` by default) and at
-    the step before its last (`_due`), those after the latest snapshot already stored of
-    the running rules, and replace every stored one folded by other rules (written anew
-    at its step, each in one transaction: a failure leaves it stale, never half-written).
-    Nothing for a what-if branch. KeyError if the store has no such timeline."""
+def take(app: Application[Any], name: str, every: int | None = None,
+         partial: int | None = None) -> Taken:
+    """Store full snapshots of timeline `name` every `every` steps (`EVERY` by default)
+    and at the step before its last, partial ones every `partial` steps between them
+    (`PARTIAL` by default; 0 for none), those after the latest snapshot already stored
+    of the running rules (`_due`), and replace every stored one folded by other rules
+    (written anew at its step, each in one transaction: a failure leaves it stale, never
+    half-written). Nothing for a what-if branch. KeyError if the store has no such
+    timeline."""
     every = EVERY if every is None else every
-    if every < 1:
+    partial = PARTIAL if partial is None else partial
+    if every < 1 or partial < 0:
         raise ValueError("snapshots need an interval of at least one step")
     assert app.snapshots is not None, "the application keeps snapshots"
     ident = negotiation_id(name)
@@ -147,11 +183,13 @@ def take(app: Application[Any], name: str, every: int | None = None) -> Taken:
     kept = _kept(app, ident, count)
     valid = [step for step, rules in kept.items() if rules == state_codec.RULES]
     stale = {step for step, rules in kept.items() if rules != state_codec.RULES}
-    due = _due(valid, count, every) | stale
+    due = _due(valid, count, every, partial) | stale
     if not due:
         return Taken(name, count)
     state = _start(app, ident, [s for s in valid if s < min(due)], opened.header, stale)
     due |= stale  # the start read may have found one more
+    state_delta.track(state)
+    base = state_delta.mark(state)
     written: list[int] = []
     replaced: list[int] = []
     apply = fold.apply
@@ -160,8 +198,12 @@ def take(app: Application[Any], name: str, every: int | None = None) -> Taken:
         with collector.paused():
             for _ in range(target - state.step):
                 apply(state, next(statements))
+        full = target % every == 0 or target == count - 1 or not partial
         snapshot = Negotiation.Snapshot.of(ident, target + 1, opened.name, opened.title,
-                                           opened.header, state)
+                                           opened.header, state,
+                                           since=None if full else base)
+        if full:
+            base = state_delta.mark(state)
         try:
             if target in stale:
                 snapshot_store.replace(app, app.mapper.to_stored_event(snapshot))
@@ -176,12 +218,13 @@ def take(app: Application[Any], name: str, every: int | None = None) -> Taken:
 
 def _start(app: Application[Any], ident: UUID, before: list[int], header: Header,
            stale: set[int]) -> State:
-    """The state to fold on from: the latest of the valid snapshots at steps `before`,
-    else the empty state. One that decodes as stale after all joins `stale`."""
+    """The state to fold on from: the latest of the valid full snapshots at steps
+    `before` (the partial snapshots written from it hold the changes since), else the
+    empty state. One that decodes as stale after all joins `stale`."""
     with collector.paused():
         for step in sorted(before, reverse=True):
             snapshot = _snapshot(app, ident, step + 1)
-            if snapshot is None:
+            if snapshot is None or state_delta.partial_of(snapshot.state["fold"]) is not None:
                 continue
             try:
                 return state_codec.decode(snapshot.state["fold"], header)

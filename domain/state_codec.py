@@ -31,6 +31,7 @@ import hashlib
 import inspect
 import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -224,21 +225,34 @@ def _columns(parsed: Iterator[list[list[Any]]], texts: int, width: int) -> list[
     return columns
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What a partial snapshot changes in the state of a full one (`domain.state_delta`):
+    the state `later` (its cells' lists hold only what follows the first `kept` items
+    of each, by cell: history, claims, events; its maps only the entries written), and
+    the keys `gone` from each map."""
+
+    later: State
+    kept: dict[tuple[str, str], tuple[int, int, int]]
+    gone: dict[str, list[Any]]
+
+
 def decode(data: dict[str, Any], header: Header, persistent: bool = False,
-           pace: Callable[[], None] | None = None) -> State:
-    """The state `encode` gave `data` for, with `header`; on the containers of a Replay
-    when `persistent`, the maps of `DEFERRED` then built on their first read
-    (`domain.deferred`). `pace()` is called before each packed text is parsed and built
-    (about `TEXT_BYTES` of JSON: a thread can stand aside there; in a deferred map built
-    later, only in the thread that called `decode`). Raises StaleSnapshot for data folded
-    by other rules."""
+           pace: Callable[[], None] | None = None, changes: Changes | None = None) -> State:
+    """The state `encode` gave `data` for, with `header`, and `changes` made to it;
+    on the containers of a Replay when `persistent`, the maps of `DEFERRED` then built
+    on their first read (`domain.deferred`). `pace()` is called before each packed text
+    is parsed and built (about `TEXT_BYTES` of JSON: a thread can stand aside there; in
+    a deferred map built later, only in the thread that called `decode`). The changes are
+    made on plain lists and dicts, before the Replay's containers are built from them.
+    Raises StaleSnapshot for data folded by other rules."""
     if data.get("rules") != RULES:
         raise StaleSnapshot(f"snapshot folded by rules {data.get('rules')!r}, not {RULES!r}")
     names: list[Any] = data["names"]
     name = names.__getitem__
     condition = [None if c is None else tuple(c) for c in data["conditions"]].__getitem__
     one = {n: n for n in names if n is not None}  # one string object per name
-    seq: Any = ChunkedList.of if persistent else list
+    seq: Callable[[list[Any]], Any] = ChunkedList.of if persistent else _same
     reader = threading.get_ident()
 
     def own_pace() -> None:  # a deferred map built later: paced only in this thread
@@ -249,13 +263,25 @@ def decode(data: dict[str, Any], header: Header, persistent: bool = False,
     parsed = _parsed(data["cells"], pace)
     for (party, issue, option, accepts, rejects, conditions, claimed, rebutted,
          histories, claim_ids, event_ids) in parsed:
+        key = (one.get(party, party), one.get(issue, issue))
         events, kinds, options, conds = _columns(parsed, histories, 4)
-        cells[(one.get(party, party), one.get(issue, issue))] = Cell(
-            option, set(accepts), set(rejects), conditions,
-            seq(list(zip(events, map(name, kinds), map(name, options), map(condition, conds),
-                         strict=True))),
-            seq(_columns(parsed, claim_ids, 1)[0]), seq(_columns(parsed, event_ids, 1)[0]),
-            claimed, rebutted)
+        lists: list[list[Any]] = [
+            list(zip(events, map(name, kinds), map(name, options), map(condition, conds),
+                     strict=True)),
+            _columns(parsed, claim_ids, 1)[0], _columns(parsed, event_ids, 1)[0]]
+        if changes is None:
+            cell = Cell(option, set(accepts), set(rejects), conditions, [], [], [], claimed,
+                        rebutted)
+        else:  # the cell as it is now, its lists cut and lengthened
+            now = changes.later.cells[key]
+            cell = Cell(now.option, now.accepts, now.rejects, now.conditions, [], [], [],
+                        now.claimed, now.rebutted)
+            tails: tuple[Iterable[Any], ...] = (now.history, now.claims, now.events)
+            for items, kept, tail in zip(lists, changes.kept[key], tails, strict=True):
+                del items[kept:]
+                items += tail
+        cell.history, cell.claims, cell.events = map(seq, lists)
+        cells[key] = cell
 
     def claims(c: list[list[Any]]) -> Iterable[ClaimState]:
         return map(ClaimState, map(name, c[1]), map(name, c[2]), map(name, c[3]),
@@ -269,23 +295,42 @@ def decode(data: dict[str, Any], header: Header, persistent: bool = False,
     def stances(c: list[list[Any]]) -> Iterable[tuple[str, str, str]]:
         return zip(map(name, c[1]), map(name, c[2]), map(name, c[3]), strict=True)
 
-    def mapping(part: str, values: Callable[[list[list[Any]]], Iterable[Any]]) -> Any:
-        texts = data[part]
-        if persistent and part in DEFERRED:
-            return DeferredMap(Source(lambda step: ChunkedMap.of_blocks(
-                (c[0], values(c)) for c in _parsed(texts, step)), own_pace))
-        blocks = ((c[0], values(c)) for c in _parsed(texts, pace))
-        if persistent:
-            return ChunkedMap.of_blocks(blocks)
+    def plain(blocks: Iterable[tuple[list[Any], Iterable[Any]]], part: str) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for keys, built in blocks:
             out.update(zip(keys, built, strict=True))
         out.pop(None, None)  # deleted slots
+        if changes is not None:
+            for key in changes.gone[part]:
+                del out[key]
+            out.update(getattr(changes.later, part))
         return out
 
+    def build(blocks: Iterable[tuple[list[Any], Iterable[Any]]], part: str
+              ) -> ChunkedMap[Any, Any]:
+        if changes is None:
+            return ChunkedMap.of_blocks(blocks)
+        return ChunkedMap.of_blocks(blocks, changes.gone[part], getattr(changes.later, part))
+
+    def mapping(part: str, values: Callable[[list[list[Any]]], Iterable[Any]]) -> Any:
+        texts = data[part]
+        if persistent and part in DEFERRED:
+            return DeferredMap(Source(lambda step: build(
+                ((c[0], values(c)) for c in _parsed(texts, step)), part), own_pace))
+        blocks = ((c[0], values(c)) for c in _parsed(texts, pace))
+        return build(blocks, part) if persistent else plain(blocks, part)
+
+    later = changes.later if changes is not None else None
+    step, last_event, last_at = ((later.step, later.last_event, later.last_at)
+                                 if later is not None
+                                 else (data["step"], data["last_event"], data["last_at"]))
     return State(header, cells, mapping("claims", claims), mapping("pledges", pledges),
                  mapping("pledge_events", lambda c: c[1]), mapping("stances", stances),
-                 data["step"], data["last_event"], data["last_at"])
+                 step, last_event, last_at)
+
+
+def _same(items: list[Any]) -> list[Any]:
+    return items
 
 
 def settle(s: State) -> None:

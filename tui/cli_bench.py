@@ -116,10 +116,12 @@ def _store_figures(url: str, timeline: Timeline, snapshotted: bool = False
 
 
 def worst_far_step(steps: int) -> int:
-    """The step of a stored timeline of `steps` whose read folds the most after a stored
-    snapshot (`domain.snapshots.take`'s steps): the one before the last snapshot at a
-    multiple of `EVERY`, `EVERY - 1` statements after the one before it. Half way when
-    there is no such snapshot (fewer than `EVERY` steps)."""
+    """The step of a stored timeline of `steps` whose read costs the most (`domain.
+    snapshots.take`'s steps): the one before the last full snapshot at a multiple of
+    `EVERY`, `PARTIAL - 1` statements after the partial one before it, which is read
+    with the full one `EVERY` statements before (the largest changes read on top of the
+    largest full snapshot but one). Half way when there is no such snapshot (fewer than
+    `EVERY` steps)."""
     below_tail = (steps - 1) // snapshots.EVERY * snapshots.EVERY
     return below_tail - 1 if below_tail else steps // 2
 
