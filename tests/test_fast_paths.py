@@ -69,6 +69,24 @@ def test_checkpointed_stepping_equals_the_plain_fold(spec: synthetic.Spec, every
     assert state_json(replay.copy(steps[0]), timeline.steps) == plain(timeline, steps[0])
 
 
+@settings(max_examples=40, deadline=None)
+@given(spec=SPECS, every=st.integers(1, 200), data=st.data())
+def test_distance_counts_the_fold_from_the_nearest_checkpoint(
+        spec: synthetic.Spec, every: int, data: st.DataObject) -> None:
+    """After any visits (laying coarse, fine and finest checkpoints), `distance` is the
+    fold from the nearest checkpoint laid at or before the step, or from where the
+    replay is when that is nearer."""
+    timeline = synthetic.timeline(spec)
+    replay = Replay(timeline, every=every)
+    for step in data.draw(st.lists(st.integers(0, timeline.steps), max_size=8)):
+        replay.state(step)
+    laid = {*replay._marks, *replay._fine, *replay._finest}
+    here = replay._state.step
+    for step in data.draw(st.lists(st.integers(0, timeline.steps), min_size=1)):
+        nearest = max(k for k in laid | {here} if k <= step)
+        assert replay.distance(step) == step - nearest
+
+
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=SPECS, data=st.data())
