@@ -529,6 +529,40 @@ async def test_a_waiting_panel_shows_a_quiet_indicator_and_the_start_leaves_none
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("size", [SIZE, (120, 35), (120, 36)])
+async def test_a_waiting_panels_indicator_repaints_only_its_line_of_dots(
+        size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.geometry import Region
+
+    from tui.components.claims import ClaimsPledges
+    from tui.components.loading import QuietLoading
+
+    app = make_app()
+    asked: list[tuple[Region, ...]] = []
+
+    def refresh(*regions: Region, **_: Any) -> None:
+        asked.append(regions)
+
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        monkeypatch.setattr(app, "refresh_view", lambda: None)  # (as above)
+        for panel in (PositionsMatrix, ClaimsPledges):
+            app.query_one(panel).loading = True
+        await pilot.pause(0.3)
+        for panel in (PositionsMatrix, ClaimsPledges):
+            indicator = app.query_one(panel)._cover_widget
+            assert isinstance(indicator, QuietLoading)
+            width, height = indicator.content_size
+            dotted = [y for y in range(height) if indicator.render_line(y).text.strip()]
+            assert dotted == [(height - 1) // 2]
+            assert indicator.render_line(dotted[0]).text.strip() == "● ● ● ● ●"
+            asked.clear()
+            monkeypatch.setattr(indicator, "refresh", refresh)
+            indicator.automatic_refresh()
+            assert asked == [(Region(0, dotted[0], width, 1),)]
+
+
+@pytest.mark.asyncio
 async def test_the_footer_recomposes_only_when_the_keys_it_shows_change(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Each recompose of the footer lays the whole screen out: none once the timeline is

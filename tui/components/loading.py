@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.geometry import Region
 from textual.widgets import LoadingIndicator
 
 #: Frames a second at most. Textual's own indicator paints 16 a second, each on the UI
@@ -29,3 +30,16 @@ class QuietLoading(LoadingIndicator):
     @auto_refresh.setter
     def auto_refresh(self, interval: float | None) -> None:
         _inherited.fset(self, None if interval is None else max(interval, 1 / FRAMES_PER_S))
+
+    def automatic_refresh(self) -> None:
+        """Repaint the line of dots only: the rest of the panel it covers stays blank, and
+        a whole repaint drew every line of it (6-11 ms of the UI thread a frame for the
+        two panels at 160x50, measured while `G` waited at 10^6 events)."""
+        if self.is_on_screen:
+            self.refresh(self.dots_region())
+
+    def dots_region(self) -> Region:
+        """The region (in the indicator's content) of the line its dots are drawn on
+        (`content-align: center middle`: the middle line, the upper one of two)."""
+        width, height = self.content_size
+        return Region(0, max(height - 1, 0) // 2, width, 1)
