@@ -11,7 +11,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Repos
 from eventsourcing.persistence import EventStore
 from eventsourcing.utils import get_topic
 
-from domain import branches, fastread, state_delta
+from domain import branches, fastread, snapshot_store, state_delta
 from domain.aggregate import Negotiation, negotiation_id
 from domain.index import INDEX_ID, Entry, TimelineIndex
 from domain.persistence import OrjsonTranscoder, PydanticMapper
@@ -142,18 +142,23 @@ class Negotiations(Application[UUID]):
 class _Snapshots(EventStore[UUID]):
     """The snapshot table as the repository reads it: a partial snapshot
     (`domain.state_delta`) comes with the data of the full one it holds changes since,
-    as `base_fold` in its state (`Negotiation.Snapshot.mutate` reads both)."""
+    as `base_fold` in its state (`Negotiation.Snapshot.mutate` reads both). Rows are
+    read as `snapshot_store.select_events` reads them (on SQLite, without a seek)."""
 
     def get(self, originator_id: UUID, *, gt: int | None = None, lte: int | None = None,
             desc: bool = False, limit: int | None = None) -> Iterator[Any]:
-        for snapshot in super().get(originator_id, gt=gt, lte=lte, desc=desc, limit=limit):
-            data = snapshot.state.get("fold")  # type: ignore[attr-defined]
+        for snapshot in self._rows(originator_id, gt=gt, lte=lte, desc=desc, limit=limit):
+            data = snapshot.state.get("fold")
             base = state_delta.partial_of(data) if isinstance(data, dict) else None
             if base:  # (step 0: the empty state)
-                found = list(super().get(originator_id, gt=base, lte=base + 1))
-                snapshot.state["base_fold"] = (  # type: ignore[attr-defined]
-                    found[0].state.get("fold") if found else None)  # type: ignore[attr-defined]
+                found = list(self._rows(originator_id, gt=base, lte=base + 1))
+                snapshot.state["base_fold"] = (
+                    found[0].state.get("fold") if found else None)
             yield snapshot
+
+    def _rows(self, originator_id: UUID, **kwargs: Any) -> Iterator[Any]:
+        return map(self.mapper.to_domain_event,
+                   snapshot_store.select_events(self.recorder, originator_id, **kwargs))
 
 
 class _Repository(Repository[UUID]):

@@ -72,8 +72,9 @@ class Taken:
 def _snapshot(app: Application[Any], ident: UUID, version: int) -> Negotiation.Snapshot | None:
     """The stored snapshot at aggregate `version`, if any."""
     assert app.snapshots is not None, "the application keeps snapshots"
-    found = list(app.snapshots.get(ident, gt=version - 1, lte=version))
-    return found[0] if found else None  # type: ignore[return-value]
+    found = snapshot_store.select_events(app.snapshots.recorder, ident, gt=version - 1,
+                                         lte=version)
+    return app.snapshots.mapper.to_domain_event(found[0]) if found else None  # type: ignore[return-value]
 
 
 def _read_rules(app: Application[Any], ident: UUID, version: int) -> str | None:

@@ -410,6 +410,51 @@ def test_the_latest_snapshot_row_is_the_librarys(any_url: str) -> None:
     assert snapshot_store.latest(app, negotiation_id("no such timeline"), 10**6) is None
 
 
+def test_snapshot_rows_are_the_librarys_for_every_range_and_order(any_url: str) -> None:
+    """`snapshot_store.select_events` (on SQLite read without a seek) gives the rows
+    the library's `select_events` gives, in the same order, for every kind of range."""
+    from domain import snapshot_store
+    from domain.aggregate import negotiation_id
+
+    app = recorded(any_url)
+    snapshots.take(app, TIMELINE.name, every=500)
+    library = snapshot_store.recorder(app)
+    for ident in (negotiation_id(TIMELINE.name), negotiation_id("no such timeline")):
+        for gt in (None, 0, 500, 501, 1_200):
+            for lte in (None, 1, 500, 501, 1_500, 10**6):
+                for desc in (False, True):
+                    for limit in (None, 1, 2):
+                        ours = snapshot_store.select_events(library, ident, gt=gt, lte=lte,
+                                                            desc=desc, limit=limit)
+                        theirs = library.select_events(ident, gt=gt, lte=lte, desc=desc,
+                                                       limit=limit)
+                        assert [(str(r.originator_id), r.originator_version, r.topic,
+                                 bytes(r.state)) for r in ours] == [
+                            (str(r.originator_id), r.originator_version, r.topic,
+                             bytes(r.state)) for r in theirs], (gt, lte, desc, limit)
+    assert [r.originator_version for r in snapshot_store.select_events(
+        library, negotiation_id(TIMELINE.name), desc=True)] == [1_500, 1_001, 501]
+
+
+def test_sqlite_snapshot_rows_are_read_by_a_scan_not_a_seek_in_the_key(
+        sqlite_url: str) -> None:
+    """A seek in the `WITHOUT ROWID` table loads each spilled row it compares: the
+    reads of `snapshot_store` keep SQLite from using the key."""
+    import sqlite3
+
+    from domain import snapshot_store
+
+    app = recorded(sqlite_url)
+    snapshots.take(app, TIMELINE.name, every=500)
+    table = snapshot_store.recorder(app).events_table_name  # type: ignore[attr-defined]
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:
+        for statement, params in ((snapshot_store.SQLITE_VERSIONS, ("x", 0, 1)),
+                                  (snapshot_store.SQLITE_ROW, ("x", 1))):
+            plan = db.execute("EXPLAIN QUERY PLAN " + statement.format(table),
+                              params).fetchall()
+            assert [row[-1] for row in plan] == [f"SCAN {table}"], plan
+
+
 def test_take_replaces_stale_snapshots_and_far_reads_start_from_them(
         any_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     app = stale_store(any_url, monkeypatch)
