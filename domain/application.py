@@ -95,8 +95,13 @@ class Negotiations(Application[UUID]):
             return TimelineIndex.open()
 
     def timelines(self) -> list[tuple[Entry, int]]:
-        """Every timeline in the store, with its number of steps."""
-        return [(entry, self.negotiation(entry.name).steps) for entry in self.index().entries]
+        """Every timeline in the store, with its number of steps: a negotiation's from the
+        version of its last stored event (its aggregate, read from its latest snapshot,
+        took 2.6 s at 10^6 statements), a branch's from its aggregate (its statements
+        since the fork: it has no snapshots)."""
+        return [(entry, self.negotiation(entry.name).steps if entry.base is not None
+                 else fastread.stored_count(self, entry.name))
+                for entry in self.index().entries]
 
     def statements(self, name: str, upto: int | None = None) -> Iterator[Statement]:
         """The stored statements of timeline `name`, in order (the first `upto` only)."""
