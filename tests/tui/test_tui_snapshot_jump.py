@@ -172,6 +172,45 @@ async def test_the_gap_worker_stands_aside_while_a_snapshot_read_is_waited_for(
 
 
 @pytest.mark.asyncio
+async def test_the_workers_stand_aside_until_the_state_a_step_waited_for_is_drawn(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state a far jump waited for, read from a stored snapshot, is drawn as a key's
+    step is: the workers (the snapshot worker building what its read left for later and
+    reading on, the gap worker) stand aside until the repaint; at 10^6 they held it back
+    0.1-0.2 s."""
+    monkeypatch.setattr(tui.app, "FAR_STEPS", 20)
+    stored(sqlite_url, every=100)
+    release = threading.Event()
+    nearest = snapshots.nearest
+
+    def held(app: Any, name: str, step: int, *args: Any, **kwargs: Any) -> Any:
+        if step == 300:
+            assert release.wait(10), "the test never released the read"
+        return nearest(app, name, step, *args, **kwargs)
+
+    monkeypatch.setattr(snapshots, "nearest", held)
+    app = HeldGaps(TIMELINE.name, store=sqlite_url, keymap={})
+    seen: list[tuple[int | None, bool]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("G")
+        await settle(pilot, lambda: app.waiting == 300 and not app.ui_first.answering)
+        shown = app.refresh_view
+
+        def noted() -> None:
+            seen.append((app.waiting, app.ui_first.answering))
+            shown()
+
+        app.refresh_view = noted  # type: ignore[method-assign]
+        release.set()
+        await settle(pilot, lambda: app.waiting is None)
+        await ready(pilot)
+        assert seen[0] == (300, True)  # the state came: drawn while the workers wait
+        assert not app.ui_first.answering  # and they went on after the repaint
+        assert matrix_rows(app) != [] and not app.query_one(PositionsMatrix).loading
+
+
+@pytest.mark.asyncio
 async def test_a_state_read_is_out_of_the_collectors_reach_before_the_fold_on(
         sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The objects of a state read from a stored snapshot (~5·10^6 at 10^6 steps) leave
