@@ -95,46 +95,55 @@ class Negotiations(Application[UUID]):
             return TimelineIndex.open()
 
     def timelines(self) -> list[tuple[Entry, int]]:
-        """Every timeline in the store, with its number of steps: a negotiation's from the
-        version of its last stored event (its aggregate, read from its latest snapshot,
-        took 2.6 s at 10^6 statements), a branch's from its aggregate (its statements
-        since the fork: it has no snapshots)."""
-        return [(entry, self.negotiation(entry.name).steps if entry.base is not None
-                 else fastread.stored_count(self, entry.name))
-                for entry in self.index().entries]
+        """Every timeline in the store, with its number of steps (`steps`)."""
+        return [(entry, self.steps(entry.name)) for entry in self.index().entries]
+
+    def opened(self, name: str) -> Negotiation.Started:
+        """The first stored event of timeline `name`: its name, title and header (a
+        branch's: its base and fork too). KeyError if it is not stored."""
+        first = next(iter(self.events.get(negotiation_id(name), lte=1)), None)
+        if not isinstance(first, Negotiation.Started):
+            raise KeyError(name)
+        return first
+
+    def steps(self, name: str) -> int:
+        """How many statements timeline `name` holds (KeyError if it is not stored): a
+        negotiation's from the version of its last stored event (its aggregate, read
+        from its latest snapshot, took 1.5-2.6 s at 10^6 statements), a branch's from
+        its aggregate (its own statements after the fork: it has no snapshots)."""
+        branch = branches.stored_branch(self, name)
+        return branch.steps if branch is not None else fastread.stored_count(self, name)
 
     def statements(self, name: str, upto: int | None = None) -> Iterator[Statement]:
-        """The stored statements of timeline `name`, in order (the first `upto` only)."""
+        """The stored statements of timeline `name`, in order (the first `upto` only):
+        a negotiation's read by the fast reader (`domain.fastread`: the library's path
+        validates each, ~30 s for 10^6)."""
         branch = branches.stored_branch(self, name)
         if branch is not None:
             yield from branches.statements(self, branch, upto)
             return
-        stop = None if upto is None else upto + 1
-        for event in self.events.get(negotiation_id(name), gt=1, lte=stop):
-            yield event.statement  # type: ignore[attr-defined]
+        yield from fastread.statements(self, name, upto=upto)
 
     def negotiation(self, name: str, step: int | None = None) -> Negotiation:
-        """The aggregate of timeline `name` after `step` statements (the end when None)."""
-        try:
-            latest: Negotiation = self.repository.get(negotiation_id(name))
-        except AggregateNotFoundError:
-            raise KeyError(name) from None
-        if isinstance(latest, branches.Branch):
-            return branches.state_at(self, latest, step)
-        if step is None or step == latest.steps:
-            return latest
-        if not 0 <= step <= latest.steps:
-            raise StepOutOfRange(f"step {step} is beyond the last step ({latest.steps})")
+        """The aggregate of timeline `name` after `step` statements (the end when None):
+        read from the stored snapshot nearest at or before the step (the library's
+        repository), with no read of the latest one first."""
+        branch = branches.stored_branch(self, name)
+        if branch is not None:
+            return branches.state_at(self, branch, step)
+        steps = fastread.stored_count(self, name)
+        step = steps if step is None else step
+        if not 0 <= step <= steps:
+            raise StepOutOfRange(f"step {step} is beyond the last step ({steps})")
         aggregate: Negotiation = self.repository.get(negotiation_id(name), version=step + 1)
         return aggregate
 
     def state(self, name: str, step: int | None = None, at: str | None = None) -> dict[str, Any]:
         """The JSON state of timeline `name` after `step` statements, or after event `at`."""
-        latest = self.negotiation(name)
+        steps = self.steps(name)
         if at is not None:
             step = self.step_of(name, at)
-        aggregate = self.negotiation(name, step)
-        return state_json(aggregate.state, latest.steps)
+        return state_json(self.negotiation(name, step).state, steps)
 
     def step_of(self, name: str, event_id: str) -> int:
         """The step after which event `event_id` has been applied."""

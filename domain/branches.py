@@ -84,10 +84,10 @@ def statements(app: Negotiations, branch: Branch, upto: int | None) -> Iterator[
 
 
 def stored_branch(app: Negotiations, name: str) -> Branch | None:
-    """The branch called `name`, or None if `name` is not a stored branch (one read of its
-    first event, so that plain timelines are not replayed for nothing)."""
-    first = next(iter(app.events.get(negotiation_id(name), lte=1)), None)
-    if not isinstance(first, Branch.Started):
+    """The branch called `name`, or None if `name` is a stored negotiation (one read of
+    its first event, so that plain timelines are not replayed for nothing); KeyError if
+    nothing is stored under `name`."""
+    if not isinstance(app.opened(name), Branch.Started):
         return None
     branch: Branch = app.repository.get(negotiation_id(name))
     return branch

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from domain import fastread
-from domain.aggregate import Negotiation, negotiation_id
 from domain.application import Negotiations
 from domain.branches import Branch
 from domain.paged import StoredStatements
@@ -17,8 +16,8 @@ from events.timeline import Timeline
 def stored_timeline(app: Negotiations, name: str, label: str) -> Timeline:
     """Timeline `name` as the store holds it (KeyError if there is none); `label` names
     the store in messages."""
-    first = next(iter(app.events.get(negotiation_id(name), lte=1)), None)
-    if isinstance(first, Negotiation.Started) and not isinstance(first, Branch.Started):
+    first = app.opened(name)
+    if not isinstance(first, Branch.Started):
         # A plain timeline: its header from the first stored event and its statements
         # read page by page on first use. The aggregate (`app.negotiation`) would replay
         # every stored event through the library first (over a minute at 10^6), and even

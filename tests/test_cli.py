@@ -152,10 +152,46 @@ def test_replay_tables_show_the_positions_and_the_gap(good: Path) -> None:
     assert "overall gap: 0.50" in result.stdout
 
 
+def test_replay_tables_show_the_last_claims_and_pledges_and_say_how_many(
+        tmp_path: Path) -> None:
+    """A 10^6-event state holds ~10^5 claims: Rich took ~110 s to lay out their table.
+    The tables show the last `--rows` (100 by default; 0: all) and say what they leave out."""
+    events = [claim(f"c{n}", "russia", "ukraine", "crimea", "russian", at=f"2022-03-2{n}")
+              for n in range(1, 6)]
+    events += [pledge(f"p{n}", "russia", f"pl{n}", at="2022-03-29") for n in range(1, 4)]
+    file = write(tmp_path, scenario(events), "many.yaml")
+
+    def first_cells(*args: Any) -> tuple[list[str], str]:
+        result = invoke("replay", file, *args)
+        assert result.exit_code == 0, result.output
+        cells = [line.split("│")[1].strip() for line in result.stdout.splitlines()
+                 if line.startswith("│ c") or line.startswith("│ pl")]
+        return cells, result.stdout
+
+    cells, shown = first_cells("--rows", 2)
+    assert cells == ["c4", "c5", "pl2", "pl3"]
+    assert "the last 2 of 5 claims (--rows 0 shows them all; --json gives them all)" in shown
+    assert "the last 2 of 3 pledges" in shown
+    cells, shown = first_cells("--rows", 4)
+    assert cells == ["c2", "c3", "c4", "c5", "pl1", "pl2", "pl3"]
+    assert "the last 4 of 5 claims" in shown and "pledges (" not in shown
+    for every in ((), ("--rows", 0)):
+        cells, shown = first_cells(*every)
+        assert cells == ["c1", "c2", "c3", "c4", "c5", "pl1", "pl2", "pl3"]
+        assert "the last" not in shown
+    refused = invoke("replay", file, "--rows", -1)
+    assert refused.exit_code == 2 and "--rows" in refused.stderr
+
+
 def test_replay_through_a_sqlite_store_then_by_name(good: Path, sqlite_url: str) -> None:
     direct = replay_json(good)
     assert replay_json(good, "--store", sqlite_url) == direct
     assert replay_json("test-talks", "--store", sqlite_url, "--step", 6) == direct
+    tables = invoke("replay", "test-talks", "--store", sqlite_url, "--step", 2)
+    assert tables.exit_code == 0, tables.output
+    assert "step 2/6" in tables.stdout and "overall gap: 0.50" in tables.stdout
+    [russia] = [line for line in tables.stdout.splitlines() if "Russian Federation" in line]
+    assert "russian" in russia
     missing = invoke("replay", "nothing-here", "--store", sqlite_url)
     assert missing.exit_code == 1
     assert "no timeline 'nothing-here' in the store" in missing.stderr

@@ -209,10 +209,10 @@ def test_the_repository_starts_from_a_snapshot_and_gives_the_same_state(
         aggregate = app.negotiation(TIMELINE.name, step)
         assert state_json(aggregate.state, 0) == state_json(folded(TIMELINE, step), 0)
         assert aggregate.name == TIMELINE.name and aggregate.header == TIMELINE.header.bare()
-    # each call reads the latest aggregate first (from the snapshot before the last
-    # step), then the one asked for from the nearest snapshot; step 499 folds from the
-    # start
-    assert read == [1_499, 1_499, 500, 1_499, 1_000, 1_499]  # 1,500: the latest itself
+    # each call reads the nearest snapshot only (the steps come from the last stored
+    # event, not from the latest aggregate: a second decode); step 499 folds from the
+    # start, 1,500 from the snapshot before the last step
+    assert read == [500, 1_000, 1_499]
 
 
 def test_a_snapshot_folded_by_other_rules_is_never_read(
@@ -475,7 +475,7 @@ def test_take_replaces_stale_snapshots_and_far_reads_start_from_them(
     opened = app if any_url == "memory" else Negotiations(env=store_env(any_url))
     aggregate = opened.negotiation(TIMELINE.name, 1_234)
     assert state_json(aggregate.state, 0) == state_json(folded(TIMELINE, 1_234), 0)
-    assert read == [1_499, 1_000]  # the latest aggregate, then from the snapshot at 1,000
+    assert read == [1_000]  # from the snapshot at 1,000 alone
 
 
 def test_nearest_passes_over_a_stale_snapshot_to_an_older_valid_one(

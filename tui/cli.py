@@ -14,6 +14,7 @@ from rich.console import Console
 from events.errors import InputError
 from events.loader import load_timeline
 from events.timeline import Timeline
+from tui.tables import ROWS, state_tables, summary
 
 app = typer.Typer(
     help="accord: an event-sourced negotiation-state simulator.",
@@ -108,8 +109,6 @@ def timeline(file: FileArg,
              as_json: Annotated[bool, typer.Option("--json", help="JSON lines.")] = False
              ) -> None:
     """The events in order, one a line, with their step numbers."""
-    from tui.tables import summary
-
     loaded = load(file)
     if as_json:
         emit_json([{"step": n, "id": e.id, "at": e.at, "type": e.type, "party": e.party,
@@ -142,6 +141,8 @@ def resolve_step(loaded: Timeline, at: str | None, step: int | None) -> int:
 AtOpt = Annotated[str | None, typer.Option("--at", help="Stop after this event id.")]
 StepOpt = Annotated[int | None, typer.Option("--step", help="Stop after N events.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="The JSON contract instead of tables.")]
+RowsOpt = Annotated[int, typer.Option("--rows", min=0, help="Claims and pledges the tables "
+                                      "show: the last N (0: all).")]
 
 
 @app.command()
@@ -152,6 +153,7 @@ def replay(
     step: StepOpt = None,
     as_json: JsonOpt = False,
     store: StoreOpt = None,
+    rows: RowsOpt = ROWS,
 ) -> None:
     """The state after all events, after --at ID, or after --step N."""
     from eventsourcing.persistence import PersistenceError
@@ -168,7 +170,7 @@ def replay(
         app_ = open_store(store)
         try:
             state = app_.state(file, step=step, at=at)
-            aggregate = app_.negotiation(file)
+            opened = app_.opened(file)  # its header (the aggregate: a second read)
         except KeyError:
             fail(f"{store}: no timeline {file!r} in the store")
         except StepOutOfRange as exc:
@@ -178,11 +180,9 @@ def replay(
         if as_json:
             emit_json(state)
         else:
-            from tui.tables import state_tables
-
-            header = Scenario(format="accord/1", **aggregate.header.model_dump())
-            shown = Timeline(aggregate.name, aggregate.title, file, header, ())
-            out.print(state_tables(state, shown))
+            header = Scenario(format="accord/1", **opened.header.model_dump())
+            shown = Timeline(opened.name, opened.title, file, header, ())
+            out.print(state_tables(state, shown, rows))
         return
     loaded = load(path)
     target = resolve_step(loaded, at, step)
@@ -202,9 +202,7 @@ def replay(
     if as_json:
         emit_json(state)
     else:
-        from tui.tables import state_tables
-
-        out.print(state_tables(state, loaded))
+        out.print(state_tables(state, loaded, rows))
 
 
 def open_store(url: str | None) -> Any:
